@@ -1,0 +1,123 @@
+//! The generator: an OpenAPI document in, the files of a typed async Rust client out.
+//!
+//! ```text
+//! openapiv3::OpenAPI ──lower──▶ ir::Api ──emit──▶ TokenStream ──render──▶ GeneratedFile
+//! ```
+//!
+//! This crate does no I/O and reads no environment: [`generate`] is a pure function of the
+//! spec and the [`Config`], which is what makes it snapshot-testable and deterministic.
+//! Everything it cannot handle is reported as an [`Error`] whose diagnostics carry the JSON
+//! pointer of the place in the spec; it never panics on a spec, however malformed.
+
+mod emit;
+mod error;
+pub mod ir;
+mod load;
+mod locate;
+mod lower;
+pub mod names;
+mod render;
+
+pub use error::{Diagnostic, Error, Note, escape_pointer_token};
+pub use load::{parse_spec, parse_value};
+pub use locate::locate;
+pub use render::HEADER;
+
+/// What to generate, beyond what the spec says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Environment variable that `Client::from_env` reads the API key from.
+    pub api_key_env: String,
+    /// Environment variable that `Client::from_env` reads the base URL from.
+    pub base_url_env: String,
+    /// Which operations to generate; empty means all.
+    pub selection: Selection,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            api_key_env: "OPENAI_ADMIN_KEY".to_owned(),
+            base_url_env: "OPENAI_BASE_URL".to_owned(),
+            selection: Selection::default(),
+        }
+    }
+}
+
+/// A subset of the operations: those matching any listed tag, path prefix or operationId.
+/// When every list is empty, every operation is selected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Operations carrying one of these tags.
+    pub tags: Vec<String>,
+    /// Operations whose path starts with one of these.
+    pub path_prefixes: Vec<String>,
+    /// Operations with one of these operationIds.
+    pub operations: Vec<String>,
+}
+
+impl Selection {
+    /// Whether nothing is filtered out.
+    pub fn is_all(&self) -> bool {
+        self.tags.is_empty() && self.path_prefixes.is_empty() && self.operations.is_empty()
+    }
+}
+
+impl Config {
+    pub(crate) fn selects(&self, operation_id: Option<&str>, tags: &[String], path: &str) -> bool {
+        let s = &self.selection;
+        s.is_all()
+            || tags.iter().any(|t| s.tags.contains(t))
+            || s.path_prefixes.iter().any(|p| path.starts_with(p.as_str()))
+            || operation_id.is_some_and(|id| s.operations.iter().any(|o| o == id))
+    }
+}
+
+/// One output file, with its path relative to the generated module's directory
+/// (`models.rs`, `mod.rs`, …) and its full contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative path, `/`-separated, never absolute and never containing `..`.
+    pub path: String,
+    /// File contents, starting with the "generated, do not edit" header.
+    pub contents: String,
+}
+
+/// The files, plus the notes that say what was derived or degraded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generation {
+    /// The generated files, in a fixed order.
+    pub files: Vec<GeneratedFile>,
+    /// What the generator did that a maintainer should know about, sorted.
+    pub notes: Vec<Note>,
+    /// How many operations were generated.
+    pub operations: usize,
+    /// How many named types were generated.
+    pub types: usize,
+}
+
+/// Generates the client's files from a parsed spec.
+pub fn generate(spec: &openapiv3::OpenAPI, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+    generate_with_notes(spec, config).map(|g| g.files)
+}
+
+/// Like [`generate`], also returning the notes and counts for the summary.
+pub fn generate_with_notes(
+    spec: &openapiv3::OpenAPI,
+    config: &Config,
+) -> Result<Generation, Error> {
+    let lowered = lower::lower(spec, config)?;
+    let files = emit::emit(&lowered.api, config)?;
+    Ok(Generation {
+        files,
+        notes: lowered.notes,
+        operations: lowered.api.operations.len(),
+        types: lowered.api.types.len(),
+    })
+}
+
+/// Lowers a spec into the IR only (for tools that inspect the API, such as the
+/// breaking-change report).
+pub fn lower_to_ir(spec: &openapiv3::OpenAPI, config: &Config) -> Result<ir::Api, Error> {
+    lower::lower(spec, config).map(|l| l.api)
+}

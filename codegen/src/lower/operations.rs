@@ -1,0 +1,784 @@
+//! Paths and operations → IR operations: names, parameters, bodies, responses, pagination.
+
+use super::Cx;
+use super::types::{Shape, schema_doc, shape, string_variants, unescape_pointer_token};
+use crate::error::{Diagnostic, Pointer};
+use crate::ir::{
+    Body, BodyKind, Operation, Pagination, Param, ParamLocation, PathSegment, Response,
+    ResponseKind, TypeDef, TypeKind, TypeRef,
+};
+use crate::names;
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+    RequestBody, Schema, StatusCode,
+};
+use std::collections::BTreeMap;
+
+const METHOD_ORDER: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Names the builder's own methods use; a flattened body field may not take one.
+const BUILDER_METHODS: &[&str] = &["send", "send_with_meta", "into_stream", "body", "client"];
+
+impl<'a> Cx<'a> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let mut paths: Vec<(&'a String, &'a ReferenceOr<openapiv3::PathItem>)> =
+            spec.paths.paths.iter().collect();
+        paths.sort_by_key(|(path, _)| *path);
+
+        let mut operations = Vec::new();
+        let mut method_owner: BTreeMap<String, String> = BTreeMap::new();
+        let mut builder_owner: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in paths {
+            let path_pointer = Pointer::root().join("paths").join(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.error(Diagnostic::new(
+                        path_pointer.as_str(),
+                        format!("path item `$ref: {reference}` is not supported"),
+                        "write the path item inline",
+                    ));
+                    continue;
+                }
+            };
+            let mut ops: Vec<(&'a str, &'a openapiv3::Operation)> = item.iter().collect();
+            ops.sort_by_key(|(method, _)| METHOD_ORDER.iter().position(|m| m == method));
+            for (method, op) in ops {
+                let pointer = path_pointer.join(method);
+                if !self
+                    .config
+                    .selects(op.operation_id.as_deref(), &op.tags, path)
+                {
+                    continue;
+                }
+                let Some(operation) = self.lower_operation(path, method, op, item, &pointer) else {
+                    continue;
+                };
+                for (owners, name, what) in [
+                    (&mut method_owner, &operation.method_name, "method"),
+                    (&mut builder_owner, &operation.builder_name, "builder type"),
+                ] {
+                    if let Some(first) = owners.get(name) {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                pointer.as_str(),
+                                format!(
+                                    "operations `{first}` and `{}` would both become the {what} \
+                                     `{name}`",
+                                    operation.id
+                                ),
+                                "give the operations distinct operationIds",
+                            )
+                            .subject(format!("operation {}", operation.id)),
+                        );
+                    } else {
+                        owners.insert(name.clone(), operation.id.clone());
+                    }
+                }
+                operations.push(operation);
+            }
+        }
+        operations
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &'a str,
+        method: &str,
+        op: &'a openapiv3::Operation,
+        item: &'a openapiv3::PathItem,
+        pointer: &Pointer,
+    ) -> Option<Operation> {
+        let id = match &op.operation_id {
+            Some(id) if !id.trim().is_empty() => id.clone(),
+            _ => {
+                let derived = names::value_name(&format!("{method} {path}"));
+                self.note(
+                    pointer,
+                    format!("operation has no operationId; its method is named `{derived}`"),
+                );
+                derived
+            }
+        };
+        let method_name = names::value_name(&id);
+        let builder_name = names::type_name(&id);
+        let subject = format!("operation {id}");
+        let errors_before = self.diagnostics.len();
+
+        let mut param_scope = names::Scope::default();
+        for reserved in BUILDER_METHODS {
+            param_scope.reserve(reserved);
+        }
+        let mut params = Vec::new();
+        let mut declared: Vec<(String, String, &'a ReferenceOr<Parameter>, Pointer)> = Vec::new();
+        for (i, p) in item.parameters.iter().enumerate() {
+            declared.push(
+                self.param_key(
+                    p,
+                    &Pointer::root()
+                        .join("paths")
+                        .join(path)
+                        .join("parameters")
+                        .join(i),
+                ),
+            );
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            let key = self.param_key(p, &pointer.join("parameters").join(i));
+            // An operation's parameter overrides the path item's one with the same name and place.
+            declared.retain(|(name, location, _, _)| !(name == &key.0 && location == &key.1));
+            declared.push(key);
+        }
+        for (_, _, param, at) in &declared {
+            if let Some(p) = self.lower_param(param, at, &builder_name, &mut param_scope) {
+                params.push(p);
+            }
+        }
+
+        let path_segments = self.path_segments(path, &params, pointer);
+        // Path parameters first, in template order; then the rest in spec order.
+        let mut ordered: Vec<Param> = Vec::with_capacity(params.len());
+        for segment in &path_segments {
+            if let PathSegment::Param(name) = segment
+                && let Some(p) = params.iter().find(|p| &p.name == name)
+                && !ordered.iter().any(|o: &Param| &o.name == name)
+            {
+                ordered.push(p.clone());
+            }
+        }
+        ordered.extend(
+            params
+                .into_iter()
+                .filter(|p| p.location != ParamLocation::Path),
+        );
+
+        let body = match &op.request_body {
+            Some(body) => {
+                self.lower_body(body, &pointer.join("requestBody"), &builder_name, &ordered)
+            }
+            None => None,
+        };
+        let response = self.lower_response(op, pointer, &builder_name);
+
+        for d in &mut self.diagnostics[errors_before..] {
+            if d.subject.is_none() {
+                d.subject = Some(subject.clone());
+            }
+        }
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
+
+        let pagination = self.pagination(method, &ordered, &response);
+        let doc = operation_doc(op);
+        Some(Operation {
+            id,
+            method_name,
+            builder_name,
+            http_method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            path_segments,
+            doc,
+            tags: op.tags.clone(),
+            params: ordered,
+            body,
+            response,
+            pagination,
+            pointer: pointer.to_string(),
+        })
+    }
+
+    /// (wire name, location, parameter, pointer) of a declared parameter, following a `$ref`
+    /// to find the name; unresolvable refs are reported here.
+    fn param_key(
+        &mut self,
+        param: &'a ReferenceOr<Parameter>,
+        pointer: &Pointer,
+    ) -> (String, String, &'a ReferenceOr<Parameter>, Pointer) {
+        match self.resolve_param(param, pointer) {
+            Some((p, at)) => {
+                let data = p.parameter_data_ref();
+                let location = match p {
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Path { .. } => "path",
+                    Parameter::Cookie { .. } => "cookie",
+                };
+                (data.name.clone(), location.to_owned(), param, at)
+            }
+            None => (String::new(), String::new(), param, pointer.clone()),
+        }
+    }
+
+    fn resolve_param(
+        &mut self,
+        param: &'a ReferenceOr<Parameter>,
+        pointer: &Pointer,
+    ) -> Option<(&'a Parameter, Pointer)> {
+        const PREFIX: &str = "#/components/parameters/";
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let mut current = param;
+        let mut at = pointer.clone();
+        let mut seen: Vec<&str> = Vec::new();
+        loop {
+            match current {
+                ReferenceOr::Item(p) => return Some((p, at)),
+                ReferenceOr::Reference { reference } => {
+                    let target = reference.strip_prefix(PREFIX).and_then(|key| {
+                        let key = unescape_pointer_token(key);
+                        spec.components.as_ref()?.parameters.get_key_value(&key)
+                    });
+                    let cyclic = seen.contains(&reference.as_str());
+                    seen.push(reference);
+                    match target {
+                        Some((key, target)) if !cyclic => {
+                            at = Pointer::root()
+                                .join("components")
+                                .join("parameters")
+                                .join(key);
+                            current = target;
+                        }
+                        _ => {
+                            self.error(Diagnostic::new(
+                                pointer.as_str(),
+                                if cyclic {
+                                    format!("`$ref: {reference}` is part of a cycle of references")
+                                } else {
+                                    format!(
+                                        "`$ref: {reference}` does not point at a parameter under \
+                                         #/components/parameters"
+                                    )
+                                },
+                                "fix the reference",
+                            ));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn lower_param(
+        &mut self,
+        param: &'a ReferenceOr<Parameter>,
+        pointer: &Pointer,
+        builder: &str,
+        scope: &mut names::Scope,
+    ) -> Option<Param> {
+        let (param, pointer) = self.resolve_param(param, pointer)?;
+        let data = param.parameter_data_ref();
+        let (location, explode) = match param {
+            Parameter::Path { style, .. } => {
+                if *style != PathStyle::Simple {
+                    self.error(Diagnostic::new(
+                        pointer.as_str(),
+                        format!("path parameter `{}` uses style `{style:?}`", data.name),
+                        "only `style: simple` path parameters are supported; use it",
+                    ));
+                    return None;
+                }
+                (ParamLocation::Path, false)
+            }
+            Parameter::Query { style, .. } => {
+                if *style != QueryStyle::Form {
+                    self.error(Diagnostic::new(
+                        pointer.as_str(),
+                        format!("query parameter `{}` uses style `{style:?}`", data.name),
+                        "only `style: form` query parameters are supported; use it",
+                    ));
+                    return None;
+                }
+                (ParamLocation::Query, data.explode.unwrap_or(true))
+            }
+            Parameter::Header { .. } => (ParamLocation::Header, false),
+            Parameter::Cookie { .. } => {
+                self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!("cookie parameter `{}` is not supported", data.name),
+                    "send it with ClientBuilder::header(\"cookie\", …) and remove it from the spec",
+                ));
+                return None;
+            }
+        };
+        if data.name.is_empty() {
+            self.error(Diagnostic::new(
+                pointer.as_str(),
+                "parameter has an empty name",
+                "give the parameter a name",
+            ));
+            return None;
+        }
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schema,
+            ParameterSchemaOrContent::Content(_) => {
+                self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!(
+                        "parameter `{}` is described by `content`, not `schema`",
+                        data.name
+                    ),
+                    "describe the parameter with a `schema`",
+                ));
+                return None;
+            }
+        };
+        let ty = self.param_type(schema, &data.name, builder, &pointer.join("schema"));
+        let scalar = |t: &TypeRef| {
+            matches!(
+                t,
+                TypeRef::String
+                    | TypeRef::Bool
+                    | TypeRef::I32
+                    | TypeRef::I64
+                    | TypeRef::U64
+                    | TypeRef::F32
+                    | TypeRef::F64
+            ) || matches!(t, TypeRef::Named(n) if self.is_string_enum(n))
+        };
+        let ty = match ty.non_null() {
+            t if scalar(t) => t.clone(),
+            TypeRef::Vec(item) if scalar(item) && location != ParamLocation::Path => {
+                TypeRef::Vec(item.clone())
+            }
+            _ => {
+                self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!(
+                        "parameter `{}` has a type that cannot travel in the {}",
+                        data.name,
+                        match location {
+                            ParamLocation::Path => "path",
+                            ParamLocation::Query => "query string",
+                            ParamLocation::Header => "headers",
+                        }
+                    ),
+                    "use a string, number, boolean, enum or (outside the path) an array of those",
+                ));
+                return None;
+            }
+        };
+        let mut doc = data
+            .description
+            .clone()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        if let ReferenceOr::Item(schema) = schema
+            && let Some(default) = &schema.schema_data.default
+        {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(&format!("Defaults to `{default}`."));
+        }
+        Some(Param {
+            name: scope.claim(&names::value_name(&data.name)),
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            doc: (!doc.is_empty()).then_some(doc),
+            explode,
+        })
+    }
+
+    fn is_string_enum(&self, name: &str) -> bool {
+        matches!(
+            self.types.get(name).map(|t| &t.kind),
+            Some(TypeKind::StringEnum { .. })
+        )
+    }
+
+    /// The type of a parameter. Inline string enums are named after the parameter alone
+    /// (`Order`) and shared by every parameter with the same values; when that name is taken
+    /// by something else, they are named after the operation too (`ListPetsOrder`).
+    fn param_type(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        name: &str,
+        builder: &str,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let ReferenceOr::Item(s) = schema else {
+            return self.type_of(
+                schema,
+                &names::join_type_names(builder, &names::type_name(name)),
+                pointer,
+            );
+        };
+        match shape(s) {
+            Shape::String { values, .. } if !values.is_empty() => {
+                self.param_enum(values, s, name, builder, pointer)
+            }
+            Shape::Array {
+                items: Some(ReferenceOr::Item(item)),
+            } => match shape(item) {
+                Shape::String { values, .. } if !values.is_empty() => TypeRef::Vec(Box::new(
+                    self.param_enum(values, item, name, builder, &pointer.join("items")),
+                )),
+                _ => self.type_of(
+                    schema,
+                    &names::join_type_names(builder, &names::type_name(name)),
+                    pointer,
+                ),
+            },
+            _ => self.type_of(
+                schema,
+                &names::join_type_names(builder, &names::type_name(name)),
+                pointer,
+            ),
+        }
+    }
+
+    fn param_enum(
+        &mut self,
+        values: Vec<String>,
+        schema: &Schema,
+        name: &str,
+        builder: &str,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        if let Some(existing) = self.param_enums.get(&values) {
+            return TypeRef::Named(existing.clone());
+        }
+        let short = names::type_name(name);
+        let type_name = if self.type_names.contains(&short) {
+            self.type_names
+                .claim(&names::join_type_names(builder, &short))
+        } else {
+            self.type_names.claim(&short)
+        };
+        let def = TypeDef {
+            name: type_name.clone(),
+            doc: schema_doc(schema).or_else(|| Some(format!("Values of the `{name}` parameter."))),
+            pointer: pointer.to_string(),
+            kind: TypeKind::StringEnum {
+                variants: string_variants(&values),
+            },
+            examples: Vec::new(),
+        };
+        self.types.insert(type_name.clone(), def);
+        self.param_enums.insert(values, type_name.clone());
+        TypeRef::Named(type_name)
+    }
+
+    /// Splits a path template into literals and parameters; every `{name}` must be a declared
+    /// path parameter and every path parameter must appear.
+    fn path_segments(
+        &mut self,
+        path: &str,
+        params: &[Param],
+        pointer: &Pointer,
+    ) -> Vec<PathSegment> {
+        let mut segments = Vec::new();
+        let mut rest = path;
+        let mut used = Vec::new();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!("path template `{path}` has a `{{` without a matching `}}`"),
+                    "close the parameter name with `}`",
+                ));
+                return segments;
+            };
+            if open > 0 {
+                segments.push(PathSegment::Literal(rest[..open].to_owned()));
+            }
+            let wire = &rest[open + 1..close];
+            match params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+            {
+                Some(p) => {
+                    used.push(p.wire_name.clone());
+                    segments.push(PathSegment::Param(p.name.clone()));
+                }
+                None => self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!("path template `{path}` names `{{{wire}}}`, but no path parameter `{wire}` is declared"),
+                    format!("declare `{wire}` under parameters with `in: path`, or fix the template"),
+                )),
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_owned()));
+        }
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !used.contains(&p.wire_name) {
+                self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!(
+                        "path parameter `{}` does not appear in the template `{path}`",
+                        p.wire_name
+                    ),
+                    format!(
+                        "add `{{{}}}` to the path, or make the parameter `in: query`",
+                        p.wire_name
+                    ),
+                ));
+            }
+        }
+        segments
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &'a ReferenceOr<RequestBody>,
+        pointer: &Pointer,
+        builder: &str,
+        params: &[Param],
+    ) -> Option<Body> {
+        let (body, at) = self.resolve_body(body, pointer)?;
+        let Some((media, media_type)) = json_media(&body.content) else {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.error(Diagnostic::new(
+                at.as_str(),
+                format!("request body media type(s) {types:?} are not supported"),
+                "describe the body as `application/json`",
+            ));
+            return None;
+        };
+        let ty = match &media_type.schema {
+            Some(schema) => self.type_of(
+                schema,
+                &format!("{builder}Body"),
+                &at.join("content").join(media).join("schema"),
+            ),
+            None => TypeRef::Json,
+        };
+        let flattened = match &ty {
+            TypeRef::Named(name) if body.required => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Struct {
+                    fields,
+                    additional: None,
+                }) if fields.iter().all(|f| {
+                    !params.iter().any(|p| p.name == f.name)
+                        && !BUILDER_METHODS.contains(&f.name.as_str())
+                }) =>
+                {
+                    Some(fields.clone())
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        Some(Body {
+            kind: BodyKind::Json,
+            ty,
+            required: body.required,
+            doc: body.description.clone(),
+            flattened,
+        })
+    }
+
+    fn resolve_body(
+        &mut self,
+        body: &'a ReferenceOr<RequestBody>,
+        pointer: &Pointer,
+    ) -> Option<(&'a RequestBody, Pointer)> {
+        const PREFIX: &str = "#/components/requestBodies/";
+        match body {
+            ReferenceOr::Item(b) => Some((b, pointer.clone())),
+            ReferenceOr::Reference { reference } => {
+                let spec: &'a openapiv3::OpenAPI = self.spec;
+                let found = reference.strip_prefix(PREFIX).and_then(|key| {
+                    let key = unescape_pointer_token(key);
+                    spec.components.as_ref()?.request_bodies.get_key_value(&key)
+                });
+                match found {
+                    Some((key, ReferenceOr::Item(b))) => Some((
+                        b,
+                        Pointer::root()
+                            .join("components")
+                            .join("requestBodies")
+                            .join(key),
+                    )),
+                    _ => {
+                        self.error(Diagnostic::new(
+                            pointer.as_str(),
+                            format!("`$ref: {reference}` does not point at a request body under #/components/requestBodies"),
+                            "fix the reference",
+                        ));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The success response: the lowest `2XX` code that the spec lists.
+    fn lower_response(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &Pointer,
+        builder: &str,
+    ) -> Response {
+        let mut success: Vec<(&'a StatusCode, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            })
+            .collect();
+        success.sort_by_key(|(code, _)| match code {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(_) => 299,
+        });
+        let Some((code, response)) = success.first().copied() else {
+            self.note(
+                &pointer.join("responses"),
+                "operation lists no 2XX response; a success is returned as `()`",
+            );
+            return Response {
+                status: "2XX".into(),
+                kind: ResponseKind::Empty,
+                doc: None,
+            };
+        };
+        let at = pointer.join("responses").join(code);
+        let Some((response, at)) = self.resolve_response(response, &at) else {
+            return Response {
+                status: code.to_string(),
+                kind: ResponseKind::Empty,
+                doc: None,
+            };
+        };
+        let kind = if response.content.is_empty() {
+            ResponseKind::Empty
+        } else if let Some((media, media_type)) = json_media(&response.content) {
+            match &media_type.schema {
+                Some(schema) => ResponseKind::Json(self.type_of(
+                    schema,
+                    &format!("{builder}Response"),
+                    &at.join("content").join(media).join("schema"),
+                )),
+                None => ResponseKind::Json(TypeRef::Json),
+            }
+        } else {
+            let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
+            self.error(Diagnostic::new(
+                at.as_str(),
+                format!("response media type(s) {types:?} are not supported"),
+                "describe the response as `application/json`",
+            ));
+            ResponseKind::Empty
+        };
+        Response {
+            status: code.to_string(),
+            kind,
+            doc: Some(response.description.trim().to_owned()).filter(|d| !d.is_empty()),
+        }
+    }
+
+    fn resolve_response(
+        &mut self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+        pointer: &Pointer,
+    ) -> Option<(&'a openapiv3::Response, Pointer)> {
+        const PREFIX: &str = "#/components/responses/";
+        match response {
+            ReferenceOr::Item(r) => Some((r, pointer.clone())),
+            ReferenceOr::Reference { reference } => {
+                let spec: &'a openapiv3::OpenAPI = self.spec;
+                let found = reference.strip_prefix(PREFIX).and_then(|key| {
+                    let key = unescape_pointer_token(key);
+                    spec.components.as_ref()?.responses.get_key_value(&key)
+                });
+                match found {
+                    Some((key, ReferenceOr::Item(r))) => Some((
+                        r,
+                        Pointer::root()
+                            .join("components")
+                            .join("responses")
+                            .join(key),
+                    )),
+                    _ => {
+                        self.error(Diagnostic::new(
+                            pointer.as_str(),
+                            format!("`$ref: {reference}` does not point at a response under #/components/responses"),
+                            "fix the reference",
+                        ));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// A GET with an optional `after` cursor whose response holds `data: [T]`, `has_more`
+    /// and `last_id` is walked page by page.
+    fn pagination(
+        &self,
+        method: &str,
+        params: &[Param],
+        response: &Response,
+    ) -> Option<Pagination> {
+        if method != "get" {
+            return None;
+        }
+        let cursor = params.iter().find(|p| {
+            p.location == ParamLocation::Query
+                && p.wire_name == "after"
+                && !p.required
+                && p.ty == TypeRef::String
+        })?;
+        let ResponseKind::Json(TypeRef::Named(page)) = &response.kind else {
+            return None;
+        };
+        let TypeKind::Struct { fields, .. } = &self.types.get(page)?.kind else {
+            return None;
+        };
+        let field = |wire: &str| fields.iter().find(|f| f.wire_name == wire);
+        let data = field("data").filter(|f| f.required)?;
+        let TypeRef::Vec(item) = &data.ty else {
+            return None;
+        };
+        let has_more = field("has_more").filter(|f| f.ty.non_null() == &TypeRef::Bool)?;
+        let last_id = field("last_id").filter(|f| f.ty.non_null() == &TypeRef::String)?;
+        Some(Pagination {
+            cursor_param: cursor.name.clone(),
+            page_type: page.clone(),
+            items_field: data.name.clone(),
+            item_type: (**item).clone(),
+            has_more_field: has_more.name.clone(),
+            has_more_optional: has_more.optional(),
+            next_cursor_field: last_id.name.clone(),
+            next_cursor_optional: last_id.optional(),
+        })
+    }
+}
+
+/// The JSON media type of a content map (`application/json`, `…+json`), if any.
+fn json_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content.iter().find(|(media, _)| {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json")
+    })
+}
+
+fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
+    let parts: Vec<&str> = [op.summary.as_deref(), op.description.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut doc = parts.join("\n\n");
+    if op.deprecated {
+        doc.push_str("\n\nDeprecated.");
+    }
+    (!doc.trim().is_empty()).then(|| doc.trim().to_owned())
+}

@@ -1,0 +1,59 @@
+//! A typed async client for the certificate endpoints of the OpenAI Admin API.
+//!
+//! Upload, list, get, rename and delete the mTLS certificates of an OpenAI organization,
+//! and activate or deactivate them for the organization or for one project.
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//! use generated_client::{models::Include, Client};
+//!
+//! # async fn run() -> Result<(), generated_client::Error> {
+//! // OPENAI_ADMIN_KEY holds an Admin API key; OPENAI_BASE_URL may override the base URL.
+//! let client = Client::from_env()?;
+//!
+//! // Upload a certificate (PEM text), then rename it.
+//! let pem = std::fs::read_to_string("cert.pem").expect("a PEM file");
+//! let uploaded = client.upload_certificate(pem).name("Production").send().await?;
+//! client.modify_certificate(&uploaded.id).name("Production (2026)").send().await?;
+//!
+//! // Get it with its PEM content.
+//! let cert = client
+//!     .get_certificate(&uploaded.id)
+//!     .include([Include::Content])
+//!     .send()
+//!     .await?;
+//! println!("{} expires at {:?}", cert.id, cert.certificate_details.expires_at);
+//!
+//! // Activate it for the organization and for one project.
+//! client.activate_organization_certificates([&uploaded.id]).send().await?;
+//! client.activate_project_certificates("proj_abc", [&uploaded.id]).send().await?;
+//!
+//! // Walk every certificate of the organization, page by page.
+//! let mut all = client.list_organization_certificates().limit(100).into_stream();
+//! while let Some(cert) = all.try_next().await? {
+//!     println!("{} active={}", cert.id, cert.active);
+//! }
+//!
+//! // Deactivate and delete it.
+//! client.deactivate_project_certificates("proj_abc", [&uploaded.id]).send().await?;
+//! client.deactivate_organization_certificates([&uploaded.id]).send().await?;
+//! let deleted = client.delete_certificate(&uploaded.id).send().await?;
+//! assert_eq!(deleted.id, uploaded.id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every call retries connection errors, timeouts, 408, 409, 429 and 5xx responses (twice
+//! by default, with exponential backoff that honours `Retry-After`), and fails with one
+//! [`Error`] type that carries the status, the request id and the API's error message.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[rustfmt::skip]
+mod generated;
+mod runtime;
+
+pub use generated::{builders, models};
+pub use runtime::{
+    ApiError, ApiErrorBody, ApiResponse, BoxFuture, Client, ClientBuilder, Error, Result,
+};

@@ -1,0 +1,345 @@
+//! The one error type of the client.
+
+use reqwest::StatusCode;
+use std::fmt;
+use std::time::Duration;
+
+/// `Result<T, Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong with a call. Messages are one line, say what happened and
+/// what to do, and never contain the API key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status (after any retries).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// No complete response arrived within the configured timeout (after any retries).
+    #[error(
+        "{operation}: no response within {timeout:?} ({}); raise the timeout with \
+         ClientBuilder::timeout or try again later",
+        attempts_text(*.attempts)
+    )]
+    Timeout {
+        /// The operationId of the call.
+        operation: &'static str,
+        /// The per-attempt timeout that expired.
+        timeout: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+
+    /// The request could not be sent or the response could not be read (after any retries).
+    #[error(
+        "{operation}: could not reach the API at {host}: {message} ({}); check the network \
+         connection and the base URL",
+        attempts_text(*.attempts)
+    )]
+    Connection {
+        /// The operationId of the call.
+        operation: &'static str,
+        /// Host and port of the base URL.
+        host: String,
+        /// What went wrong, with its causes.
+        message: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error (its URL removed).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A success response whose body does not match the expected type.
+    #[error(
+        "{operation}: the {status} response could not be decoded: {source}; the body starts \
+         with: {excerpt}{}",
+        request_id_text(.request_id.as_deref())
+    )]
+    Decode {
+        /// The operationId of the call.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The `x-request-id` response header, when present.
+        request_id: Option<String>,
+        /// The beginning of the body (at most 512 characters, on one line).
+        excerpt: String,
+        /// What serde found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// An argument cannot be sent as given (for example an empty path parameter).
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+
+    /// The client is misconfigured (missing API key, a base URL that is not https, …).
+    #[error("invalid configuration: {message}")]
+    Config {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+fn attempts_text(attempts: u32) -> String {
+    if attempts == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{attempts} attempts")
+    }
+}
+
+fn request_id_text(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// The HTTP status of the response, for API and decode errors.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` of the response, for API and decode errors; quote it when you
+    /// contact OpenAI support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How many attempts were made before this error, when a request was sent at all.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::Timeout { attempts, .. } | Error::Connection { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// The API error, when the API answered with an error status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed: timeouts, connection errors,
+    /// and the statuses 408, 409, 429 and 5xx.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => retryable_status(e.status),
+            Error::Timeout { .. } | Error::Connection { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+}
+
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// An error status from the API, with whatever the response said about it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operationId of the call.
+    pub operation: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The `x-request-id` response header, when present.
+    pub request_id: Option<String>,
+    /// The decoded OpenAI error body (`{"error": {…}}`), when the body had that shape.
+    pub body: Option<ApiErrorBody>,
+    /// The beginning of the body (at most 512 characters, on one line) when it did not
+    /// have that shape, such as the HTML page of a proxy's 502.
+    pub excerpt: Option<String>,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+/// The `error` object of an OpenAI error response.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ApiErrorBody {
+    /// A human-readable description.
+    pub message: String,
+    /// The error type, such as `invalid_request_error`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The parameter the error is about, if any.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// A machine-readable code, if any.
+    #[serde(default, deserialize_with = "code_as_string")]
+    pub code: Option<String>,
+}
+
+fn code_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value: Option<serde_json::Value> = serde::Deserialize::deserialize(d)?;
+    Ok(match value {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+impl ApiError {
+    /// The error message of the body, or the excerpt.
+    pub fn message(&self) -> Option<&str> {
+        self.body
+            .as_ref()
+            .map(|b| b.message.as_str())
+            .or(self.excerpt.as_deref())
+    }
+
+    fn hint(&self) -> &'static str {
+        match self.status.as_u16() {
+            400 | 422 => "check the arguments of the call",
+            401 => "check the API key (an Admin API key is required)",
+            403 => "the API key is not allowed to do this",
+            404 => "check the ids in the call",
+            409 => "the resource changed meanwhile; try again",
+            429 => "rate limited; wait and try again, or raise ClientBuilder::max_retries",
+            500..=599 => "the server failed; try again later",
+            _ => "see the message above",
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        match (&self.body, &self.excerpt) {
+            (Some(body), _) => {
+                write!(f, ": {}", body.message)?;
+                let details: Vec<String> = [
+                    body.kind.as_ref().map(|k| format!("type {k}")),
+                    body.code.as_ref().map(|c| format!("code {c}")),
+                    body.param.as_ref().map(|p| format!("param {p}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                if !details.is_empty() {
+                    write!(f, " ({})", details.join(", "))?;
+                }
+            }
+            (None, Some(excerpt)) if !excerpt.is_empty() => {
+                write!(f, ": body starts with: {excerpt}")?
+            }
+            _ => {}
+        }
+        write!(f, "; {}", self.hint())?;
+        write!(f, " [{}", attempts_text(self.attempts))?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        write!(f, "]")
+    }
+}
+
+/// At most `max` characters of `body`, on one line, with `secret` (the API key) removed.
+pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
+    const MAX: usize = 512;
+    let text = String::from_utf8_lossy(body);
+    let text = if secret.is_empty() {
+        text.into_owned()
+    } else {
+        text.replace(secret, "[redacted]")
+    };
+    let mut out = String::with_capacity(text.len().min(MAX + 3));
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && (last_space || out.is_empty()) {
+            continue;
+        }
+        last_space = c == ' ';
+        if out.chars().count() >= MAX {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_bounded_single_lines_without_the_key() {
+        assert_eq!(
+            excerpt(b"<html>\n  <body>bad\tgateway</body>\n</html>", "k"),
+            "<html> <body>bad gateway</body> </html>"
+        );
+        assert_eq!(
+            excerpt(b"key sk-secret leaked", "sk-secret"),
+            "key [redacted] leaked"
+        );
+        let long = "x".repeat(2000);
+        let e = excerpt(long.as_bytes(), "");
+        assert_eq!(e.chars().count(), 513);
+        assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn api_error_display_is_one_actionable_line() {
+        let e = ApiError {
+            operation: "getCertificate",
+            status: StatusCode::NOT_FOUND,
+            request_id: Some("req_1".into()),
+            body: Some(ApiErrorBody {
+                message: "No such certificate".into(),
+                kind: Some("invalid_request_error".into()),
+                param: None,
+                code: Some("not_found".into()),
+            }),
+            excerpt: None,
+            attempts: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "getCertificate: HTTP 404 Not Found: No such certificate (type invalid_request_error, \
+             code not_found); check the ids in the call [1 attempt, request id req_1]"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! The hand-written, spec-independent half of the client: configuration, the HTTP call with
+//! retries and timeouts, errors, parameters and pagination. Generated code calls into this
+//! module only; `cargo xtask codegen --out DIR` copies it unchanged into standalone crates.
+
+mod client;
+mod error;
+mod pagination;
+mod request;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, ApiErrorBody, Error, Result};
+pub use request::ApiResponse;
+
+pub(crate) use futures_core::Stream;
+pub(crate) use pagination::{Page, Paginated, paginate};
+pub(crate) use request::{ParamValue, Request, encode_path};
+pub(crate) use reqwest::Method;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, sendable future (what `IntoFuture` on a request builder produces).
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// What the runtime needs to know about the API, emitted by the generator from the spec.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ApiInfo {
+    /// `info.title`.
+    #[allow(dead_code)] // Kept for diagnostics; not every build reads it.
+    pub title: &'static str,
+    /// The first server URL.
+    pub default_base_url: &'static str,
+    /// Where `Client::from_env` reads the key.
+    pub api_key_env: &'static str,
+    /// Where `Client::from_env` reads the base URL.
+    pub base_url_env: &'static str,
+    /// How the key is sent.
+    pub auth: AuthScheme,
+    /// How many operations were generated.
+    #[allow(dead_code)] // Kept for diagnostics; not every build reads it.
+    pub operations: usize,
+}
+
+/// How the API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // Each generated API uses one of these.
+pub(crate) enum AuthScheme {
+    /// Not at all.
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic base64(<key>)`, the key being `user:password`.
+    Basic,
+}
+
+/// Implements the wire format of an open string enum (one that keeps unknown values in
+/// `Other(String)`) from its generated `as_str` and `known`: `From<&str>`, `From<String>`,
+/// `FromStr`, `Display`, serde, and use as a parameter value.
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::known(&value).unwrap_or(Self::Other(value))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::deserialize_string_enum(deserializer)
+            }
+        }
+
+        impl $crate::runtime::ParamValue for $name {
+            fn for_each_value(&self, f: &mut dyn FnMut(&str)) {
+                f(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// Lets a request builder be `.await`ed directly, as a shorthand for `.send().await`.
+macro_rules! into_future {
+    ($builder:ty => $output:ty) => {
+        impl std::future::IntoFuture for $builder {
+            type Output = $crate::runtime::Result<$output>;
+            type IntoFuture = $crate::runtime::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use into_future;
+
+/// Deserializes a string without copying it when it is a known value.
+pub(crate) fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+    impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}
+
+/// For discriminated unions: the index in `known` of the value of the `tag` property.
+#[allow(dead_code)] // Used by generated code for specs with discriminators.
+pub(crate) fn tag_index(value: &serde_json::Value, tag: &str, known: &[&str]) -> Option<usize> {
+    let tag = value.get(tag)?.as_str()?;
+    known.iter().position(|k| *k == tag)
+}
+
+/// Decodes a variant of a discriminated union from the whole value.
+#[allow(dead_code)] // Used by generated code for specs with discriminators.
+pub(crate) fn from_value<T, E>(value: serde_json::Value) -> Result<T, E>
+where
+    T: serde::de::DeserializeOwned,
+    E: serde::de::Error,
+{
+    serde_json::from_value(value).map_err(E::custom)
+}

@@ -1,0 +1,268 @@
+//! Maintainer tasks. `cargo xtask codegen` reads the spec, runs the generator and writes the
+//! client; the logic lives here so that tests can drive it without a subprocess.
+
+pub mod standalone;
+pub mod write;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use write::OutFile;
+
+/// The workspace root (the directory holding `spec/`, `codegen/`, …).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// The spec that `cargo xtask codegen` reads by default, relative to the root.
+pub const DEFAULT_SPEC: &str = "spec/openapi.yaml";
+/// Where the generated part of the workspace's client goes, relative to the root.
+pub const GENERATED_DIR: &str = "generated-client/src/generated";
+
+pub const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+                           [--tag TAG]... [--path-prefix PREFIX]... [--operation ID]...
+
+  (no options)        regenerate generated-client/src/generated/ from spec/openapi.yaml
+  --check             write nothing; print a diff and exit 1 when the output is stale
+  --spec FILE         read this OpenAPI document (YAML or JSON) instead
+  --out DIR           write a complete standalone crate into DIR
+  --name CRATE        the standalone crate's name (default: from the spec's title)
+  --tag TAG           only operations with this tag (repeatable)
+  --path-prefix P     only operations whose path starts with P (repeatable)
+  --operation ID      only the operation with this operationId (repeatable)
+";
+
+/// A parsed `codegen` invocation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodegenArgs {
+    pub check: bool,
+    pub spec: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub name: Option<String>,
+    pub selection: codegen::Selection,
+}
+
+/// A command line that cannot be carried out as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
+    let mut out = CodegenArgs::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String, UsageError> {
+            match inline.clone().or_else(|| it.next().cloned()) {
+                Some(v) if !v.is_empty() => Ok(v),
+                _ => Err(UsageError(format!("{name} needs a value"))),
+            }
+        };
+        match flag {
+            "--check" if inline.is_none() => out.check = true,
+            "--spec" => out.spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out.out = Some(PathBuf::from(value("--out")?)),
+            "--name" => out.name = Some(value("--name")?),
+            "--tag" => out.selection.tags.push(value("--tag")?),
+            "--path-prefix" => out.selection.path_prefixes.push(value("--path-prefix")?),
+            "--operation" => out.selection.operations.push(value("--operation")?),
+            other => return Err(UsageError(format!("unknown argument `{other}`"))),
+        }
+    }
+    if out.name.is_some() && out.out.is_none() {
+        return Err(UsageError("--name only applies with --out".into()));
+    }
+    if out.out.is_none() && !out.selection.is_all() {
+        return Err(UsageError(
+            "--tag, --path-prefix and --operation only apply with --out (generated-client/ always holds the whole spec/)".into(),
+        ));
+    }
+    if let Some(name) = &out.name
+        && !valid_crate_name(name)
+    {
+        return Err(UsageError(format!(
+            "`{name}` is not a valid crate name (letters, digits, `-` and `_`, starting with a letter)"
+        )));
+    }
+    Ok(out)
+}
+
+fn valid_crate_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= 64
+}
+
+/// How a codegen run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Files were written (or were already up to date).
+    Written { report: String },
+    /// `--check`: everything is up to date.
+    Fresh { report: String },
+    /// `--check`: something is stale; the report holds the diff.
+    Stale { report: String },
+    /// The spec could not be generated; nothing was written.
+    Failed { report: String },
+}
+
+/// Everything a run needs, resolved against the workspace.
+pub struct Run {
+    pub spec_path: PathBuf,
+    pub spec_text: String,
+    pub out_root: PathBuf,
+    pub args: CodegenArgs,
+}
+
+impl Run {
+    /// Resolves paths and reads the spec; a missing spec is a usage error.
+    pub fn new(root: &Path, args: CodegenArgs) -> Result<Run, UsageError> {
+        let spec_path = match &args.spec {
+            Some(p) => p.clone(),
+            None => root.join(DEFAULT_SPEC),
+        };
+        let spec_text = std::fs::read_to_string(&spec_path).map_err(|e| {
+            UsageError(format!("cannot read the spec {}: {e}", spec_path.display()))
+        })?;
+        let out_root = match &args.out {
+            Some(dir) => dir.clone(),
+            None => root.to_path_buf(),
+        };
+        Ok(Run {
+            spec_path,
+            spec_text,
+            out_root,
+            args,
+        })
+    }
+
+    /// The files this run produces, relative to `out_root`, or the report of why not.
+    pub fn files(&self) -> Result<(Vec<OutFile>, String), String> {
+        let spec = codegen::parse_spec(&self.spec_text)
+            .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;
+        let config = codegen::Config {
+            selection: self.args.selection.clone(),
+            ..codegen::Config::default()
+        };
+        let generation = codegen::generate_with_notes(&spec, &config)
+            .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;
+        let mut summary = format!(
+            "generated {} operation(s) and {} type(s) from {}\n",
+            generation.operations,
+            generation.types,
+            self.spec_path.display()
+        );
+        if !generation.notes.is_empty() {
+            let _ = writeln!(summary, "notes ({}):", generation.notes.len());
+            for note in &generation.notes {
+                let _ = writeln!(summary, "  note: {note}");
+            }
+        }
+        let files = match &self.args.out {
+            None => generation
+                .files
+                .into_iter()
+                .map(|f| OutFile {
+                    path: format!("{GENERATED_DIR}/{}", f.path),
+                    contents: f.contents,
+                })
+                .collect(),
+            Some(_) => standalone::crate_files(&spec, self.args.name.as_deref(), generation.files),
+        };
+        Ok((files, summary))
+    }
+
+    fn owned_dirs(&self) -> Vec<&'static str> {
+        match &self.args.out {
+            None => vec![GENERATED_DIR],
+            Some(_) => vec!["src/generated", "src/runtime"],
+        }
+    }
+
+    /// Generates and writes (or checks), all or nothing.
+    pub fn execute(&self, fail_after_staging: Option<usize>) -> Outcome {
+        let (files, summary) = match self.files() {
+            Ok(x) => x,
+            Err(report) => return Outcome::Failed { report },
+        };
+        let plan = match write::plan(&self.out_root, &files, &self.owned_dirs()) {
+            Ok(plan) => plan,
+            Err(e) => {
+                return Outcome::Failed {
+                    report: format!("cannot compare with {}: {e}\n", self.out_root.display()),
+                };
+            }
+        };
+        let mut report = summary;
+        if self.args.check {
+            if plan.is_empty() {
+                let _ = writeln!(report, "up to date");
+                return Outcome::Fresh { report };
+            }
+            report.push_str(&write::diff(&plan));
+            let _ = writeln!(
+                report,
+                "\nthe generated files are stale: run `cargo xtask codegen{}` and commit the result",
+                self.rerun_flags()
+            );
+            return Outcome::Stale { report };
+        }
+        if let Err(e) = write::apply(&self.out_root, &plan, fail_after_staging) {
+            return Outcome::Failed {
+                report: format!(
+                    "{report}writing into {} failed, nothing was changed: {e}\n",
+                    self.out_root.display()
+                ),
+            };
+        }
+        for (path, old, _) in &plan.writes {
+            let verb = if old.is_some() { "updated" } else { "created" };
+            let _ = writeln!(report, "  {verb} {path}");
+        }
+        for path in &plan.deletes {
+            let _ = writeln!(report, "  deleted {path}");
+        }
+        if plan.is_empty() {
+            let _ = writeln!(report, "up to date");
+        }
+        Outcome::Written { report }
+    }
+
+    fn rerun_flags(&self) -> String {
+        let mut flags = String::new();
+        if let Some(spec) = &self.args.spec {
+            let _ = write!(flags, " --spec {}", spec.display());
+        }
+        if let Some(out) = &self.args.out {
+            let _ = write!(flags, " --out {}", out.display());
+        }
+        flags
+    }
+}
+
+/// Diagnostics as the maintainer reads them: file, line and column when the pointer can be
+/// found in the text, the pointer, and what to do.
+pub fn format_errors(path: &Path, text: &str, error: &codegen::Error) -> String {
+    let mut out = String::new();
+    let n = error.diagnostics.len();
+    let _ = writeln!(
+        out,
+        "error: {} cannot be generated ({n} problem{}):",
+        path.display(),
+        if n == 1 { "" } else { "s" }
+    );
+    for d in &error.diagnostics {
+        let location = codegen::locate(text, &d.pointer)
+            .map(|(line, column)| format!("{}:{line}:{column}: ", path.display()))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {location}{d}");
+    }
+    out
+}

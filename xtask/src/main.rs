@@ -1,0 +1,47 @@
+//! `cargo xtask <task>`: see `xtask::USAGE`.
+
+use std::process::ExitCode;
+use xtask::{Outcome, Run, USAGE, parse_codegen_args, workspace_root};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage(&format!("unknown task `{other}`")),
+        None => usage("no task given"),
+    }
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn codegen(args: &[String]) -> ExitCode {
+    let args = match parse_codegen_args(args) {
+        Ok(args) => args,
+        Err(e) => return usage(&e.0),
+    };
+    let run = match Run::new(&workspace_root(), args) {
+        Ok(run) => run,
+        Err(e) => return usage(&e.0),
+    };
+    match run.execute(None) {
+        Outcome::Written { report } | Outcome::Fresh { report } => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Outcome::Stale { report } => {
+            print!("{report}");
+            ExitCode::from(1)
+        }
+        Outcome::Failed { report } => {
+            eprint!("{report}");
+            ExitCode::from(1)
+        }
+    }
+}
