@@ -34,13 +34,10 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value, Error> {
         })
     } else {
         serde_yaml::from_str(trimmed).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-                .unwrap_or_default();
+            // serde_yaml's message already says where.
             Error::single(Diagnostic::new(
                 "#",
-                format!("invalid YAML{at}: {e}"),
+                format!("invalid YAML: {e}"),
                 "fix the YAML syntax",
             ))
         })
@@ -54,6 +51,11 @@ fn check_version(value: &serde_json::Value) -> Result<(), Error> {
             "#/openapi",
             format!("OpenAPI version `{v}` is not supported"),
             "use an OpenAPI 3.0.x document",
+        ))),
+        None if value.get("swagger").is_some() => Err(Error::single(Diagnostic::new(
+            "#/swagger",
+            "Swagger 2.0 documents are not supported",
+            "convert the document to OpenAPI 3 first (for example with `npx swagger2openapi`)",
         ))),
         None => Err(Error::single(Diagnostic::new(
             "#/openapi",

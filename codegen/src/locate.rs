@@ -12,61 +12,65 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
         .skip(1)
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect();
-    // The node we are in: its line (None for the document) and the indentation of its key.
-    let mut at: Option<usize> = None;
+    // The node we are in: its line (None for the document), the indentation that its
+    // children must exceed, and the column where it is written.
+    let mut at: Option<(usize, usize)> = None;
     let mut indent: isize = -1;
-    // A `- key: value` item: the first key sits on the dash's line.
+    // A `- key: value` item: its first key sits on the dash's line.
     let mut inline_item = false;
     for token in &tokens {
-        let start = at.map_or(0, |l| if inline_item { l } else { l + 1 });
+        let index_token = token.parse::<usize>().ok();
+        let start = at.map_or(0, |(l, _)| if inline_item { l } else { l + 1 });
         let mut found = None;
         let mut child_indent: Option<usize> = None;
         let mut index = 0usize;
         for (i, line) in lines.iter().enumerate().skip(start) {
-            if line.blank() {
+            if line.blank() || line.closes() || (index_token.is_none() && line.opens()) {
                 continue;
             }
-            let (col, content) = if inline_item && i == start {
+            let on_dash_line = inline_item && i == start;
+            let (col, content) = if on_dash_line {
                 line.after_dash()?
             } else {
                 (line.indent, line.content)
             };
-            if (col as isize) <= indent && !(inline_item && i == start) {
+            if (col as isize) <= indent && !on_dash_line {
                 break;
             }
             let child = *child_indent.get_or_insert(col);
             if col != child {
                 continue;
             }
-            if let Ok(n) = token.parse::<usize>()
-                && (content.starts_with("- ") || content == "-" || is_json_item(content))
-            {
-                if index == n {
-                    found = Some((i, col, content.starts_with('-')));
-                    break;
+            if let Some(n) = index_token {
+                if content.starts_with('-') {
+                    if index == n {
+                        let (item_col, _) = line.after_dash()?;
+                        found = Some((i, col, item_col, true));
+                        break;
+                    }
+                    index += 1;
+                    continue;
                 }
-                index += 1;
-                continue;
+                if key_of(content).is_none() {
+                    if index == n {
+                        found = Some((i, col, col, false));
+                        break;
+                    }
+                    index += 1;
+                    continue;
+                }
             }
             if key_of(content).as_deref() == Some(token.as_str()) {
-                found = Some((i, col, false));
+                found = Some((i, col, col, false));
                 break;
             }
         }
-        let (line, col, dash) = found?;
-        at = Some(line);
-        indent = col as isize;
+        let (line, node_indent, column, dash) = found?;
+        at = Some((line, column));
+        indent = node_indent as isize;
         inline_item = dash;
     }
-    let line = at?;
-    let col = if inline_item {
-        lines[line]
-            .after_dash()
-            .map_or(lines[line].indent, |(c, _)| c)
-    } else {
-        lines[line].indent
-    };
-    Some((line + 1, col + 1))
+    at.map(|(line, column)| (line + 1, column + 1))
 }
 
 struct Line<'t> {
@@ -87,16 +91,22 @@ impl<'t> Line<'t> {
         self.content.is_empty() || self.content.starts_with('#')
     }
 
+    /// A line that only opens a JSON object or array.
+    fn opens(&self) -> bool {
+        matches!(self.content, "{" | "[")
+    }
+
+    /// A line that only closes a JSON object or array.
+    fn closes(&self) -> bool {
+        matches!(self.content, "}" | "]" | "}," | "],")
+    }
+
     /// Column and content after `- `.
     fn after_dash(&self) -> Option<(usize, &'t str)> {
         let rest = self.content.strip_prefix('-')?;
         let trimmed = rest.trim_start_matches(' ');
         Some((self.indent + 1 + (rest.len() - trimmed.len()), trimmed))
     }
-}
-
-fn is_json_item(content: &str) -> bool {
-    !content.starts_with('}') && !content.starts_with(']') && key_of(content).is_none()
 }
 
 /// The key of a `key: value` / `"key": value` line.

@@ -150,7 +150,7 @@ pub fn variant_name(raw: &str) -> String {
     }
     if name == "Self" || name == "Other" {
         // `Other` is the catch-all variant of every open enum.
-        name.push('_');
+        name.push_str("Value");
     }
     name
 }
@@ -293,7 +293,8 @@ mod tests {
             ("-1", "Minus1"),
             ("", "Empty"),
             ("*", "Star"),
-            ("other", "Other_"),
+            ("other", "OtherValue"),
+            ("self", "SelfValue"),
             ("in_progress", "InProgress"),
         ] {
             assert_eq!(variant_name(input), expected, "variant_name({input:?})");

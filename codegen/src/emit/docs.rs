@@ -82,6 +82,7 @@ pub(crate) fn sanitize(text: &str) -> String {
             let trailing = out.len() - out.trim_end_matches('\n').len();
             out.truncate(out.len() - trailing);
             out.push_str("\n```\n");
+            out.push_str(&"\n".repeat(trailing.saturating_sub(1)));
             in_indented = false;
             previous_blank = true;
         }

@@ -36,7 +36,7 @@ fn module_root(api: &Api, config: &Config) -> TokenStream {
         Auth::Bearer => quote!(Bearer),
         Auth::Basic => quote!(Basic),
     };
-    let operations = api.operations.len();
+    let operations = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let title = &api.title;
     quote! {
         #doc

@@ -62,7 +62,11 @@ fn type_def(def: &TypeDef) -> TokenStream {
             let default_derive = single.then(|| quote!(, Default));
             let variant_defs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let doc = format!(" `{}`", v.wire.replace('`', "'"));
+                let doc = if v.wire.is_empty() {
+                    " The empty string.".to_owned()
+                } else {
+                    format!(" `{}`", v.wire.replace('`', "'"))
+                };
                 let default = single.then(|| quote!(#[default]));
                 quote!(#[doc = #doc] #default #vname,)
             });

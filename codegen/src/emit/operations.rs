@@ -11,7 +11,18 @@ use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
 pub(crate) fn builders(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| client_method(op, api));
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| client_method(op, api))
+        .collect();
+    let client_impl = (!methods.is_empty()).then(|| {
+        quote! {
+            impl crate::runtime::Client {
+                #(#methods)*
+            }
+        }
+    });
     let builders = api.operations.iter().map(|op| builder(op, api));
     let mut seen_pages = BTreeSet::new();
     let pages = api
@@ -29,9 +40,7 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
         #![doc = " the status, request id and headers as well."]
         #![allow(clippy::doc_markdown, clippy::too_many_arguments, clippy::doc_lazy_continuation)]
 
-        impl crate::runtime::Client {
-            #(#methods)*
-        }
+        #client_impl
 
         #(#builders)*
 
@@ -161,7 +170,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
         let id = ident(&p.name);
         if p.required {
             let (_, convert) = argument(&p.ty, &id);
-            quote!(#id: #convert,)
+            field_init(&id, convert)
         } else {
             quote!(#id: None,)
         }
@@ -175,7 +184,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
                     quote!(#id: Default::default(),)
                 } else if f.required && !f.optional() {
                     let (_, convert) = argument(&f.ty, &id);
-                    quote!(#id: #convert,)
+                    field_init(&id, convert)
                 } else if f.required {
                     let (_, convert) = argument(&f.ty, &id);
                     quote!(#id: Some(#convert),)
@@ -189,7 +198,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
         None if body.required => {
             let id = format_ident!("body");
             let (_, convert) = argument(&body.ty, &id);
-            quote!(body: #convert,)
+            field_init(&id, convert)
         }
         None => quote!(body: None,),
     });
@@ -202,6 +211,15 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
                 #body
             }
         }
+    }
+}
+
+/// `field: value,`, or the shorthand `field,` when the value is the variable of that name.
+fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
+    if value.to_string() == field.to_string() {
+        quote!(#field,)
+    } else {
+        quote!(#field: #value,)
     }
 }
 
@@ -336,26 +354,32 @@ fn send(op: &Operation) -> TokenStream {
 /// The request path: the template's literals with each parameter percent-encoded as one
 /// path segment.
 fn path_expr(op: &Operation) -> TokenStream {
-    let mut format = String::new();
-    let mut args = Vec::new();
+    let mut parts = Vec::new();
     for segment in &op.path_segments {
         match segment {
-            PathSegment::Literal(text) => {
-                format.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
+            PathSegment::Literal(text) => parts.push(quote!(#text)),
             PathSegment::Param(name) => {
-                format.push_str("{}");
                 let id = ident(name);
-                let wire = name.trim_start_matches("r#");
-                args.push(quote!(crate::runtime::encode_path(#wire, &self.#id)?));
+                let wire = op
+                    .params
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map_or(name.as_str(), |p| p.wire_name.as_str());
+                parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?));
             }
         }
     }
-    if args.is_empty() {
-        let literal = format.replace("{{", "{").replace("}}", "}");
-        quote!(String::from(#literal))
-    } else {
-        quote!(format!(#format, #(#args),*))
+    match parts.as_slice() {
+        [] => quote!(String::new()),
+        [only]
+            if !op
+                .path_segments
+                .iter()
+                .any(|s| matches!(s, PathSegment::Param(_))) =>
+        {
+            quote!(String::from(#only))
+        }
+        _ => quote!([#(#parts),*].concat()),
     }
 }
 

@@ -39,6 +39,16 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         prune_unreachable(&mut types, &operations);
     }
     cycles::box_cycles(&mut types);
+    // Flattened bodies copied their fields before boxing; take the boxed ones.
+    let mut operations = operations;
+    for op in &mut operations {
+        if let Some(body) = &mut op.body
+            && let (Some(fields), TypeRef::Named(name)) = (&mut body.flattened, &body.ty)
+            && let Some(TypeKind::Struct { fields: boxed, .. }) = types.get(name).map(|t| &t.kind)
+        {
+            *fields = boxed.clone();
+        }
+    }
     notes.sort();
     notes.dedup();
     Ok(Lowered {

@@ -138,7 +138,12 @@ impl<'a> Cx<'a> {
             }
         }
 
-        let path_segments = self.path_segments(path, &params, pointer);
+        let declared_path: Vec<&str> = declared
+            .iter()
+            .filter(|(_, location, _, _)| location == "path")
+            .map(|(name, _, _, _)| name.as_str())
+            .collect();
+        let path_segments = self.path_segments(path, &params, &declared_path, pointer);
         // Path parameters first, in template order; then the rest in spec order.
         let mut ordered: Vec<Param> = Vec::with_capacity(params.len());
         for segment in &path_segments {
@@ -274,9 +279,14 @@ impl<'a> Cx<'a> {
         let (location, explode) = match param {
             Parameter::Path { style, .. } => {
                 if *style != PathStyle::Simple {
+                    let style = match style {
+                        PathStyle::Matrix => "matrix",
+                        PathStyle::Label => "label",
+                        PathStyle::Simple => "simple",
+                    };
                     self.error(Diagnostic::new(
                         pointer.as_str(),
-                        format!("path parameter `{}` uses style `{style:?}`", data.name),
+                        format!("path parameter `{}` uses `style: {style}`", data.name),
                         "only `style: simple` path parameters are supported; use it",
                     ));
                     return None;
@@ -285,9 +295,15 @@ impl<'a> Cx<'a> {
             }
             Parameter::Query { style, .. } => {
                 if *style != QueryStyle::Form {
+                    let style = match style {
+                        QueryStyle::Form => "form",
+                        QueryStyle::SpaceDelimited => "spaceDelimited",
+                        QueryStyle::PipeDelimited => "pipeDelimited",
+                        QueryStyle::DeepObject => "deepObject",
+                    };
                     self.error(Diagnostic::new(
                         pointer.as_str(),
-                        format!("query parameter `{}` uses style `{style:?}`", data.name),
+                        format!("query parameter `{}` uses `style: {style}`", data.name),
                         "only `style: form` query parameters are supported; use it",
                     ));
                     return None;
@@ -472,6 +488,7 @@ impl<'a> Cx<'a> {
         &mut self,
         path: &str,
         params: &[Param],
+        declared: &[&str],
         pointer: &Pointer,
     ) -> Vec<PathSegment> {
         let mut segments = Vec::new();
@@ -498,6 +515,8 @@ impl<'a> Cx<'a> {
                     used.push(p.wire_name.clone());
                     segments.push(PathSegment::Param(p.name.clone()));
                 }
+                // Declared, but it could not be lowered: that is reported already.
+                None if declared.contains(&wire) => {}
                 None => self.error(Diagnostic::new(
                     pointer.as_str(),
                     format!("path template `{path}` names `{{{wire}}}`, but no path parameter `{wire}` is declared"),

@@ -235,6 +235,12 @@ impl<'a> Cx<'a> {
             };
             let pointer = Pointer::root().join("components").join("schemas").join(key);
             let def = match schema {
+                ReferenceOr::Reference { .. }
+                    if self.resolve_schema(schema, &pointer).is_none() =>
+                {
+                    // A dangling or cyclic chain of aliases, already reported.
+                    continue;
+                }
                 ReferenceOr::Reference { reference } => TypeDef {
                     name: name.clone(),
                     doc: None,
@@ -261,7 +267,13 @@ impl<'a> Cx<'a> {
                 .components
                 .as_ref()
                 .is_some_and(|c| c.schemas.contains_key(&key));
-            if !known {
+            if key.contains('/') {
+                self.error(Diagnostic::new(
+                    pointer.as_str(),
+                    format!("`$ref: {reference}` points inside a schema"),
+                    "refer to a whole schema under #/components/schemas (move the part into a schema of its own)",
+                ));
+            } else if !known {
                 self.error(Diagnostic::new(
                     pointer.as_str(),
                     format!("`$ref: {reference}` points at a schema that does not exist"),
@@ -387,6 +399,11 @@ impl<'a> Cx<'a> {
                 additional,
             } if !properties.is_empty() || additional.is_none() => {
                 self.struct_kind(name, properties, required, additional, pointer)
+            }
+            Shape::OneOf(variants) | Shape::AnyOf(variants)
+                if variants.len() == 1 && schema.schema_data.discriminator.is_none() =>
+            {
+                TypeKind::Alias(self.bare_type(schema, name, pointer))
             }
             Shape::OneOf(variants) => self.union_kind(name, schema, variants, "oneOf", pointer),
             Shape::AnyOf(variants) => self.union_kind(name, schema, variants, "anyOf", pointer),
@@ -549,6 +566,8 @@ impl<'a> Cx<'a> {
     ) -> TypeKind {
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
+        // A part may require a property that another part declares.
+        let mut required_anywhere: Vec<&'a String> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = pointer.join("allOf").join(i);
             let Some((schema, at)) = self.resolve_schema(part, &part_pointer) else {
@@ -559,7 +578,10 @@ impl<'a> Cx<'a> {
                     properties,
                     required,
                     additional: extra,
-                } => self.struct_kind(name, properties, required, extra, &at),
+                } => {
+                    required_anywhere.extend(required);
+                    self.struct_kind(name, properties, required, extra, &at)
+                }
                 Shape::AllOf(inner) => self.all_of_kind(name, inner, &at),
                 _ => {
                     self.note(
@@ -589,6 +611,7 @@ impl<'a> Cx<'a> {
         let mut scope = names::Scope::default();
         for field in &mut fields {
             field.name = scope.claim(&names::value_name(&field.wire_name));
+            field.required |= required_anywhere.contains(&&field.wire_name);
         }
         TypeKind::Struct { fields, additional }
     }

@@ -397,10 +397,11 @@ impl GetCertificate {
             crate::runtime::Method::GET,
             "getCertificate",
             "/organization/certificates/{certificate_id}",
-            format!(
-                "/organization/certificates/{}", crate
-                ::runtime::encode_path("certificate_id", & self.certificate_id) ?
-            ),
+            [
+                "/organization/certificates/",
+                &crate::runtime::encode_path("certificate_id", &self.certificate_id)?,
+            ]
+                .concat(),
         );
         request.query("include[]", &self.include);
         self.client.execute_json(request).await
@@ -438,10 +439,11 @@ impl ModifyCertificate {
             crate::runtime::Method::POST,
             "modifyCertificate",
             "/organization/certificates/{certificate_id}",
-            format!(
-                "/organization/certificates/{}", crate
-                ::runtime::encode_path("certificate_id", & self.certificate_id) ?
-            ),
+            [
+                "/organization/certificates/",
+                &crate::runtime::encode_path("certificate_id", &self.certificate_id)?,
+            ]
+                .concat(),
         );
         request.json(&self.body)?;
         self.client.execute_json(request).await
@@ -475,10 +477,11 @@ impl DeleteCertificate {
             crate::runtime::Method::DELETE,
             "deleteCertificate",
             "/organization/certificates/{certificate_id}",
-            format!(
-                "/organization/certificates/{}", crate
-                ::runtime::encode_path("certificate_id", & self.certificate_id) ?
-            ),
+            [
+                "/organization/certificates/",
+                &crate::runtime::encode_path("certificate_id", &self.certificate_id)?,
+            ]
+                .concat(),
         );
         self.client.execute_json(request).await
     }
@@ -535,10 +538,12 @@ impl ListProjectCertificates {
             crate::runtime::Method::GET,
             "listProjectCertificates",
             "/organization/projects/{project_id}/certificates",
-            format!(
-                "/organization/projects/{}/certificates", crate
-                ::runtime::encode_path("project_id", & self.project_id) ?
-            ),
+            [
+                "/organization/projects/",
+                &crate::runtime::encode_path("project_id", &self.project_id)?,
+                "/certificates",
+            ]
+                .concat(),
         );
         request.query("limit", &self.limit);
         request.query("after", &self.after);
@@ -602,10 +607,12 @@ impl ActivateProjectCertificates {
             crate::runtime::Method::POST,
             "activateProjectCertificates",
             "/organization/projects/{project_id}/certificates/activate",
-            format!(
-                "/organization/projects/{}/certificates/activate", crate
-                ::runtime::encode_path("project_id", & self.project_id) ?
-            ),
+            [
+                "/organization/projects/",
+                &crate::runtime::encode_path("project_id", &self.project_id)?,
+                "/certificates/activate",
+            ]
+                .concat(),
         );
         request.json(&self.body)?;
         self.client.execute_json(request).await
@@ -647,10 +654,12 @@ impl DeactivateProjectCertificates {
             crate::runtime::Method::POST,
             "deactivateProjectCertificates",
             "/organization/projects/{project_id}/certificates/deactivate",
-            format!(
-                "/organization/projects/{}/certificates/deactivate", crate
-                ::runtime::encode_path("project_id", & self.project_id) ?
-            ),
+            [
+                "/organization/projects/",
+                &crate::runtime::encode_path("project_id", &self.project_id)?,
+                "/certificates/deactivate",
+            ]
+                .concat(),
         );
         request.json(&self.body)?;
         self.client.execute_json(request).await

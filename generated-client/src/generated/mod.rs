@@ -13,5 +13,5 @@ pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     api_key_env: "OPENAI_ADMIN_KEY",
     base_url_env: "OPENAI_BASE_URL",
     auth: crate::runtime::AuthScheme::Bearer,
-    operations: 10usize,
+    operations: 10,
 };

@@ -1,0 +1,228 @@
+//! End-to-end tests of `cargo xtask codegen`: the committed client is fresh, a failing run
+//! writes nothing, and every fixture spec becomes a standalone crate that compiles
+//! warning-free and clippy-clean.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use xtask::{Outcome, Run, parse_codegen_args, workspace_root};
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// `cargo xtask codegen --check` as a test, so that plain `cargo test` catches a spec or
+/// generator change that was not regenerated.
+#[test]
+fn generated_client_is_fresh() {
+    let run = Run::new(
+        &workspace_root(),
+        parse_codegen_args(&args(&["--check"])).unwrap(),
+    )
+    .unwrap();
+    match run.execute(None) {
+        Outcome::Fresh { .. } => {}
+        Outcome::Stale { report } | Outcome::Failed { report } | Outcome::Written { report } => {
+            panic!("generated-client/ is not what `cargo xtask codegen` produces:\n{report}")
+        }
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = workspace_root().join("target/xtask-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path.clone());
+                out.push((path, Vec::new()));
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_failed_run_leaves_the_output_untouched() {
+    let out = scratch("atomic");
+    let spec = workspace_root().join("spec/openapi.yaml");
+    let out_arg = out.join("crate");
+    let parsed = parse_codegen_args(&args(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_arg.to_str().unwrap(),
+    ]))
+    .unwrap();
+    let run = Run::new(&workspace_root(), parsed).unwrap();
+    // A first, successful run; then change one file by hand to stand for an older version.
+    assert!(matches!(run.execute(None), Outcome::Written { .. }));
+    std::fs::write(
+        out_arg.join("src/generated/models.rs"),
+        "// an older version\n",
+    )
+    .unwrap();
+    std::fs::write(
+        out_arg.join("src/generated/builders.rs"),
+        "// an older version\n",
+    )
+    .unwrap();
+    std::fs::write(
+        out_arg.join("src/generated/stale.rs"),
+        "// no longer generated\n",
+    )
+    .unwrap();
+    let before = tree(&out);
+    for fail_after in [0, 1] {
+        match run.execute(Some(fail_after)) {
+            Outcome::Failed { report } => {
+                assert!(report.contains("nothing was changed"), "{report}")
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+        assert_eq!(
+            tree(&out),
+            before,
+            "a failed run changed files (failing after {fail_after})"
+        );
+    }
+    // A spec that cannot be generated changes nothing either.
+    let bad = out.join("bad.yaml");
+    std::fs::write(&bad, "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses: {}\n").unwrap();
+    let before = tree(&out);
+    let parsed = parse_codegen_args(&args(&[
+        "--spec",
+        bad.to_str().unwrap(),
+        "--out",
+        out_arg.to_str().unwrap(),
+    ]))
+    .unwrap();
+    match Run::new(&workspace_root(), parsed).unwrap().execute(None) {
+        Outcome::Failed { report } => assert!(report.contains("#/paths/~1a~1{id}/get"), "{report}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert_eq!(tree(&out), before);
+}
+
+#[test]
+fn check_never_writes() {
+    let out = scratch("check");
+    let spec = workspace_root().join("spec/openapi.yaml");
+    let out_arg = out.join("crate");
+    let parsed = parse_codegen_args(&args(&[
+        "--check",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_arg.to_str().unwrap(),
+    ]))
+    .unwrap();
+    match Run::new(&workspace_root(), parsed).unwrap().execute(None) {
+        Outcome::Stale { report } => {
+            assert!(report.contains("+++ b/src/generated/models.rs"), "{report}");
+            assert!(report.contains("run `cargo xtask codegen"), "{report}");
+        }
+        other => panic!("expected stale, got {other:?}"),
+    }
+    assert!(!out_arg.exists(), "--check wrote files");
+}
+
+#[test]
+fn usage_errors() {
+    for (line, expected) in [
+        (vec!["--bogus"], "unknown argument `--bogus`"),
+        (vec!["--spec"], "--spec needs a value"),
+        (vec!["--name", "x"], "--name only applies with --out"),
+        (vec!["--tag", "Certificates"], "only apply with --out"),
+        (
+            vec!["--out", "x", "--name", "1bad"],
+            "not a valid crate name",
+        ),
+    ] {
+        let err = parse_codegen_args(&args(&line)).unwrap_err();
+        assert!(err.0.contains(expected), "{line:?}: {}", err.0);
+    }
+    let missing = parse_codegen_args(&args(&["--spec", "/nonexistent/spec.yaml"])).unwrap();
+    let err = Run::new(&workspace_root(), missing)
+        .err()
+        .expect("a missing spec is a usage error");
+    assert!(err.0.contains("cannot read the spec"), "{}", err.0);
+}
+
+/// Every fixture spec (and the certificate spec) becomes a crate that `cargo clippy`
+/// accepts with `-D warnings`.
+#[test]
+fn fixture_crates_compile_without_warnings() {
+    let root = workspace_root();
+    let out = scratch("fixture-crates");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("codegen/tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+    specs.push(root.join("spec/openapi.yaml"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut failures = Vec::new();
+    for spec in &specs {
+        let name = spec
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('_', "-");
+        let dir = out.join(&name);
+        let parsed = parse_codegen_args(&args(&[
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--name",
+            &format!("fixture-{name}"),
+        ]))
+        .unwrap();
+        match Run::new(&root, parsed).unwrap().execute(None) {
+            Outcome::Written { .. } => {}
+            other => {
+                failures.push(format!("{}: {other:?}", spec.display()));
+                continue;
+            }
+        }
+        // The workspace's lock file pins the same dependency versions, so the shared target
+        // directory builds them once.
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        let output = Command::new(&cargo)
+            .args([
+                "clippy",
+                "--quiet",
+                "--no-default-features",
+                "--message-format",
+                "short",
+                "--manifest-path",
+            ])
+            .arg(dir.join("Cargo.toml"))
+            .args(["--", "-D", "warnings"])
+            .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() || stderr.contains("warning") {
+            failures.push(format!("{}:\n{stderr}", spec.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture crates that do not compile cleanly:\n{}",
+        failures.join("\n")
+    );
+}
