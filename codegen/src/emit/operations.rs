@@ -216,7 +216,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
 
 /// `field: value,`, or the shorthand `field,` when the value is the variable of that name.
 fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
-    if value.to_string() == field.to_string() {
+    if *field == value.to_string() {
         quote!(#field,)
     } else {
         quote!(#field: #value,)
