@@ -393,7 +393,7 @@ fn stream_methods(op: &Operation, p: &Pagination) -> TokenStream {
             /// Walks every page, following the cursor, as a stream of items. Only one page
             /// is held in memory at a time; `limit` sets the page size and the other inputs
             /// apply to every page.
-            pub fn into_stream(self) -> impl crate::runtime::Stream<Item = crate::runtime::Result<#item>> + Send + 'static {
+            pub fn into_stream(self) -> impl crate::runtime::Stream<Item = crate::runtime::Result<#item>> + Send + Unpin + 'static {
                 crate::runtime::paginate(self)
             }
         }

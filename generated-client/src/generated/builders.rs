@@ -231,7 +231,7 @@ impl ListOrganizationCertificates {
         self,
     ) -> impl crate::runtime::Stream<
         Item = crate::runtime::Result<super::models::OrganizationCertificate>,
-    > + Send + 'static {
+    > + Send + Unpin + 'static {
         crate::runtime::paginate(self)
     }
 }
@@ -562,7 +562,7 @@ impl ListProjectCertificates {
         self,
     ) -> impl crate::runtime::Stream<
         Item = crate::runtime::Result<super::models::OrganizationProjectCertificate>,
-    > + Send + 'static {
+    > + Send + Unpin + 'static {
         crate::runtime::paginate(self)
     }
 }

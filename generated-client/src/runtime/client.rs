@@ -94,7 +94,7 @@ impl Client {
                 status,
                 request_id: request_id(&headers),
                 excerpt: excerpt(&body, &self.inner.secret),
-                source,
+                source: redact_serde_error(source, &self.inner.secret),
             }),
         }
     }
@@ -209,7 +209,15 @@ impl Client {
         let decoded = serde_json::from_slice::<Envelope>(body).ok().map(|e| {
             let mut body = e.error;
             if !secret.is_empty() {
-                body.message = body.message.replace(secret.as_str(), "[redacted]");
+                let redact =
+                    |text: &mut String| *text = text.replace(secret.as_str(), "[redacted]");
+                redact(&mut body.message);
+                for field in [&mut body.kind, &mut body.param, &mut body.code]
+                    .into_iter()
+                    .flatten()
+                {
+                    redact(field);
+                }
             }
             body
         });
@@ -257,6 +265,16 @@ impl Client {
             source: e,
         }
     }
+}
+
+/// serde quotes the values it rejects (`invalid type: string "…"`); when one of them is the
+/// key, the error is replaced by one with the same text, the key redacted.
+fn redact_serde_error(error: serde_json::Error, secret: &str) -> serde_json::Error {
+    let text = error.to_string();
+    if secret.is_empty() || !text.contains(secret) {
+        return error;
+    }
+    serde::de::Error::custom(text.replace(secret, "[redacted]"))
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {

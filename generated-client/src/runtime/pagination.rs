@@ -1,6 +1,9 @@
 //! Cursor pagination: a list call's builder walked page by page as a `Stream` of items.
 
 use super::{BoxFuture, Result, Stream};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// A page of a cursor-paginated list.
 pub(crate) trait Page {
@@ -12,7 +15,7 @@ pub(crate) trait Page {
 }
 
 /// A list call's request builder that can fetch any page.
-pub(crate) trait Paginated: Clone + Send + 'static {
+pub(crate) trait Paginated: Clone + Send + Unpin + 'static {
     /// What one call returns.
     type Page: Page + Send;
 
@@ -23,54 +26,82 @@ pub(crate) trait Paginated: Clone + Send + 'static {
     fn fetch(self) -> BoxFuture<Result<Self::Page>>;
 }
 
-enum State<B, I> {
-    /// Fetch a page with this builder; the cursor it starts after, if any.
-    Fetch(B, Option<String>),
-    /// Hand out the items of the current page, then fetch with the builder, if any.
-    Items(std::vec::IntoIter<I>, Option<(B, String)>),
+type Item<B> = <<B as Paginated>::Page as Page>::Item;
+
+enum State<B: Paginated> {
+    /// Fetch a page with this builder, which starts after this cursor (if any).
+    Start(B, Option<String>),
+    /// A page is on its way; the builder is kept to ask for the next one.
+    Fetching(BoxFuture<Result<B::Page>>, B, Option<String>),
+    /// Hand out the items of the current page, then go on with the next builder, if any.
+    Items(std::vec::IntoIter<Item<B>>, Option<(B, String)>),
     Done,
+}
+
+/// The stream of every item of a paginated list.
+struct Items<B: Paginated> {
+    state: State<B>,
 }
 
 /// Walks every page: fetches one, yields its items, and follows the cursor while the API
 /// says there are more. Only one page is held at a time. A page whose cursor repeats the one
 /// it was fetched with ends the walk (a server bug would otherwise loop for ever); an error
 /// is yielded once and ends the walk.
-pub(crate) fn paginate<B>(
+pub(crate) fn paginate<B: Paginated>(
     builder: B,
-) -> impl Stream<Item = Result<<B::Page as Page>::Item>> + Send + 'static
+) -> impl Stream<Item = Result<Item<B>>> + Send + Unpin + 'static
 where
-    B: Paginated,
-    <B::Page as Page>::Item: Send + 'static,
+    Item<B>: Send + Unpin + 'static,
 {
-    futures_util::stream::unfold(State::Fetch(builder, None), |mut state| async move {
+    Items {
+        state: State::Start(builder, None),
+    }
+}
+
+impl<B: Paginated> Stream for Items<B>
+where
+    Item<B>: Unpin,
+{
+    type Item = Result<Item<B>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
         loop {
-            state = match state {
+            match std::mem::replace(&mut this.state, State::Done) {
+                State::Start(builder, previous) => {
+                    let next = builder.clone();
+                    this.state = State::Fetching(builder.fetch(), next, previous);
+                }
+                State::Fetching(mut future, next, previous) => match future.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = State::Fetching(future, next, previous);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
+                    Poll::Ready(Ok(page)) => {
+                        let (items, cursor) = page.into_parts();
+                        let next = cursor
+                            .filter(|c| !c.is_empty() && Some(c) != previous.as_ref())
+                            .map(|c| {
+                                let mut next = next;
+                                next.set_cursor(c.clone());
+                                (next, c)
+                            });
+                        this.state = State::Items(items.into_iter(), next);
+                    }
+                },
                 State::Items(mut items, next) => match items.next() {
-                    Some(item) => return Some((Ok(item), State::Items(items, next))),
+                    Some(item) => {
+                        this.state = State::Items(items, next);
+                        return Poll::Ready(Some(Ok(item)));
+                    }
                     None => match next {
-                        Some((builder, cursor)) => State::Fetch(builder, Some(cursor)),
-                        None => State::Done,
+                        Some((builder, cursor)) => this.state = State::Start(builder, Some(cursor)),
+                        None => return Poll::Ready(None),
                     },
                 },
-                State::Fetch(builder, previous) => {
-                    let template = builder.clone();
-                    match builder.fetch().await {
-                        Ok(page) => {
-                            let (items, cursor) = page.into_parts();
-                            let next = cursor
-                                .filter(|c| Some(c) != previous.as_ref() && !c.is_empty())
-                                .map(|c| {
-                                    let mut next = template;
-                                    next.set_cursor(c.clone());
-                                    (next, c)
-                                });
-                            State::Items(items.into_iter(), next)
-                        }
-                        Err(e) => return Some((Err(e), State::Done)),
-                    }
-                }
-                State::Done => return None,
-            };
+                State::Done => return Poll::Ready(None),
+            }
         }
-    })
+    }
 }
