@@ -78,6 +78,10 @@ pub(crate) struct Cx<'a> {
     /// Inline string enums of parameters, by their values, so that `order: asc|desc` on
     /// many list operations becomes one `Order` type.
     param_enums: BTreeMap<Vec<String>, String>,
+    /// The allOf schemas being merged, to refuse an allOf that includes itself.
+    all_of_stack: Vec<String>,
+    /// Component schemas being lowered (a recursive `allOf` meets one again).
+    in_progress: std::collections::BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
     notes: Vec<Note>,
 }
@@ -91,6 +95,8 @@ impl<'a> Cx<'a> {
             type_names: Scope::default(),
             components: BTreeMap::new(),
             param_enums: BTreeMap::new(),
+            all_of_stack: Vec::new(),
+            in_progress: Default::default(),
             diagnostics: Vec::new(),
             notes: Vec::new(),
         }

@@ -224,34 +224,79 @@ impl<'a> Cx<'a> {
 
     /// Lowers every component schema into a named type.
     pub(super) fn lower_components(&mut self) {
-        let Some(components) = &self.spec.components else {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let Some(components) = &spec.components else {
             return;
         };
-        let mut entries: Vec<(&String, &ReferenceOr<Schema>)> = components.schemas.iter().collect();
-        entries.sort_by_key(|(key, _)| *key);
-        for (key, schema) in entries {
-            let Some(name) = self.components.get(key).cloned() else {
-                continue;
-            };
-            let pointer = Pointer::root().join("components").join("schemas").join(key);
-            let def = match schema {
-                ReferenceOr::Reference { .. }
-                    if self.resolve_schema(schema, &pointer).is_none() =>
-                {
-                    // A dangling or cyclic chain of aliases, already reported.
-                    continue;
-                }
-                ReferenceOr::Reference { reference } => TypeDef {
-                    name: name.clone(),
-                    doc: None,
-                    pointer: pointer.to_string(),
-                    kind: TypeKind::Alias(self.resolve_ref(reference, &pointer)),
-                    examples: Vec::new(),
-                },
-                ReferenceOr::Item(schema) => self.define(&name, schema, &pointer),
-            };
+        let mut keys: Vec<&String> = components.schemas.keys().collect();
+        keys.sort();
+        for key in keys {
+            self.ensure_component(key);
+        }
+    }
+
+    /// Lowers the component schema `key` unless it is lowered already or being lowered (a
+    /// recursive `allOf`); afterwards its type is in `self.types`, except when it could not
+    /// be lowered.
+    pub(super) fn ensure_component(&mut self, key: &str) {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let Some(schema) = spec.components.as_ref().and_then(|c| c.schemas.get(key)) else {
+            return;
+        };
+        let Some(name) = self.components.get(key).cloned() else {
+            return;
+        };
+        if self.types.contains_key(&name) || !self.in_progress.insert(key.to_owned()) {
+            return;
+        }
+        let pointer = Pointer::root().join("components").join("schemas").join(key);
+        let def = match schema {
+            // A dangling or cyclic chain of aliases, reported by `resolve_schema`.
+            ReferenceOr::Reference { .. } if self.resolve_schema(schema, &pointer).is_none() => {
+                None
+            }
+            ReferenceOr::Reference { reference } => Some(TypeDef {
+                name: name.clone(),
+                doc: None,
+                pointer: pointer.to_string(),
+                kind: TypeKind::Alias(self.resolve_ref(reference, &pointer)),
+                examples: Vec::new(),
+            }),
+            ReferenceOr::Item(schema) => Some(self.define(&name, schema, &pointer)),
+        };
+        self.in_progress.remove(key);
+        if let Some(def) = def {
             self.types.insert(name, def);
         }
+    }
+
+    /// The fields of a component struct that an `allOf` refers to, lowering it first if
+    /// needed (so that its inline types are shared, not copied). `None` when the reference
+    /// is not to a struct that is, or can now be, lowered.
+    fn component_struct_fields(
+        &mut self,
+        reference: &str,
+    ) -> Option<(Vec<Field>, Option<TypeRef>)> {
+        let mut reference = reference.to_owned();
+        for _ in 0..64 {
+            let key = unescape_pointer_token(reference.strip_prefix(SCHEMA_PREFIX)?);
+            self.ensure_component(&key);
+            let name = self.components.get(&key)?;
+            match &self.types.get(name)?.kind {
+                TypeKind::Struct { fields, additional } => {
+                    return Some((fields.clone(), additional.clone()));
+                }
+                TypeKind::Alias(_) => {
+                    let spec: &'a openapiv3::OpenAPI = self.spec;
+                    match spec.components.as_ref()?.schemas.get(&key)? {
+                        ReferenceOr::Reference { reference: next } => reference = next.clone(),
+                        ReferenceOr::Item(_) => return None,
+                    }
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The named type a `$ref` points at; a ref that does not resolve is an error (and
@@ -570,9 +615,26 @@ impl<'a> Cx<'a> {
         let mut required_anywhere: Vec<&'a String> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = pointer.join("allOf").join(i);
+            if let ReferenceOr::Reference { reference } = part
+                && let Some((part_fields, part_additional)) =
+                    self.component_struct_fields(reference)
+            {
+                merge_fields(&mut fields, part_fields);
+                additional = additional.or(part_additional);
+                continue;
+            }
             let Some((schema, at)) = self.resolve_schema(part, &part_pointer) else {
                 continue;
             };
+            // A part that refers back to a schema being merged (a recursive allOf that could
+            // not be lowered first) would recurse for ever.
+            if self.all_of_stack.iter().any(|p| p == at.as_str()) {
+                self.note(
+                    &part_pointer,
+                    format!("part {i} of the allOf of `{name}` refers back to itself; its fields are left out"),
+                );
+                continue;
+            }
             let part_kind = match shape(schema) {
                 Shape::Object {
                     properties,
@@ -580,9 +642,25 @@ impl<'a> Cx<'a> {
                     additional: extra,
                 } => {
                     required_anywhere.extend(required);
-                    self.struct_kind(name, properties, required, extra, &at)
+                    self.all_of_stack.push(at.to_string());
+                    let kind = self.struct_kind(name, properties, required, extra, &at);
+                    self.all_of_stack.pop();
+                    kind
                 }
-                Shape::AllOf(inner) => self.all_of_kind(name, inner, &at),
+                Shape::AllOf(inner) => {
+                    if self.all_of_stack.iter().any(|p| p == at.as_str()) {
+                        self.error(Diagnostic::new(
+                            part_pointer.as_str(),
+                            format!("the allOf of `{name}` includes itself through {at}"),
+                            "break the cycle of allOf references",
+                        ));
+                        continue;
+                    }
+                    self.all_of_stack.push(at.to_string());
+                    let kind = self.all_of_kind(name, inner, &at);
+                    self.all_of_stack.pop();
+                    kind
+                }
                 _ => {
                     self.note(
                         &part_pointer,
@@ -599,12 +677,7 @@ impl<'a> Cx<'a> {
                 additional: part_additional,
             } = part_kind
             {
-                for field in part_fields {
-                    match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
-                        Some(existing) => existing.required |= field.required,
-                        None => fields.push(field),
-                    }
-                }
+                merge_fields(&mut fields, part_fields);
                 additional = additional.or(part_additional);
             }
         }
@@ -654,6 +727,17 @@ impl<'a> Cx<'a> {
                     current = target;
                 }
             }
+        }
+    }
+}
+
+/// Adds the fields of one `allOf` part; a property in several parts is required when any
+/// part requires it.
+fn merge_fields(fields: &mut Vec<Field>, part: Vec<Field>) {
+    for field in part {
+        match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
+            Some(existing) => existing.required |= field.required,
+            None => fields.push(field),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Cursor pagination: a list call's builder walked page by page as a `Stream` of items.
 
 use super::{BoxFuture, Result, Stream};
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
