@@ -19,8 +19,7 @@ pub mod names;
 mod render;
 
 pub use error::{Diagnostic, Error, Note, escape_pointer_token};
-pub use load::{parse_spec, parse_value};
-pub use locate::locate;
+pub use load::{Loaded, load_spec, locate, locate_all, parse_spec, parse_value};
 pub use render::HEADER;
 
 /// What to generate, beyond what the spec says.

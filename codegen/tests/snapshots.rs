@@ -7,14 +7,14 @@ use std::path::Path;
 
 /// The generated files one after another, then the notes; or the errors.
 fn generate(text: &str) -> String {
-    let spec = match codegen::parse_spec(text) {
-        Ok(spec) => spec,
+    let loaded = match codegen::load_spec(text) {
+        Ok(loaded) => loaded,
         Err(e) => return format!("{e}"),
     };
-    match codegen::generate_with_notes(&spec, &codegen::Config::default()) {
+    match codegen::generate_with_notes(&loaded.spec, &codegen::Config::default()) {
         Ok(generation) => {
             let mut out = String::new();
-            for note in &generation.notes {
+            for note in loaded.notes.iter().chain(&generation.notes) {
                 let _ = writeln!(out, "// note: {note}");
             }
             for file in &generation.files {

@@ -145,8 +145,9 @@ impl Run {
 
     /// The files this run produces, relative to `out_root`, or the report of why not.
     pub fn files(&self) -> Result<(Vec<OutFile>, String), String> {
-        let spec = codegen::parse_spec(&self.spec_text)
+        let loaded = codegen::load_spec(&self.spec_text)
             .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;
+        let spec = loaded.spec;
         let config = codegen::Config {
             selection: self.args.selection.clone(),
             ..codegen::Config::default()
@@ -159,9 +160,10 @@ impl Run {
             generation.types,
             self.spec_path.display()
         );
-        if !generation.notes.is_empty() {
-            let _ = writeln!(summary, "notes ({}):", generation.notes.len());
-            for note in &generation.notes {
+        let notes: Vec<&codegen::Note> = loaded.notes.iter().chain(&generation.notes).collect();
+        if !notes.is_empty() {
+            let _ = writeln!(summary, "notes ({}):", notes.len());
+            for note in notes {
                 let _ = writeln!(summary, "  note: {note}");
             }
         }
@@ -258,8 +260,15 @@ pub fn format_errors(path: &Path, text: &str, error: &codegen::Error) -> String 
         path.display(),
         if n == 1 { "" } else { "s" }
     );
+    let pointers: Vec<String> = error
+        .diagnostics
+        .iter()
+        .map(|d| d.pointer.clone())
+        .collect();
+    let positions = codegen::locate_all(text, &pointers);
     for d in &error.diagnostics {
-        let location = codegen::locate(text, &d.pointer)
+        let location = positions
+            .get(&d.pointer)
             .map(|(line, column)| format!("{}:{line}:{column}: ", path.display()))
             .unwrap_or_default();
         let _ = writeln!(out, "  {location}{d}");
