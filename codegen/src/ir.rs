@@ -77,6 +77,11 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// A wrapper struct around another type, for aliases that refer to themselves.
     Newtype(TypeRef),
+    /// The success of an operation whose statuses have different bodies.
+    Responses {
+        /// One variant per status.
+        variants: Vec<StatusVariant>,
+    },
 }
 
 /// A field of a struct.
@@ -149,8 +154,10 @@ pub enum TypeRef {
     F64,
     /// Any JSON value.
     Json,
-    /// Raw bytes (binary bodies and responses).
+    /// Raw bytes (a request body of a non-JSON media type).
     Bytes,
+    /// A file: a binary string (`format: binary`) in a form or document.
+    File,
     /// A named type in the `models` module.
     Named(String),
     /// `Vec<T>`.
@@ -208,6 +215,8 @@ pub struct Operation {
     pub response: Response,
     /// Set when the operation is a cursor-paginated list.
     pub pagination: Option<Pagination>,
+    /// Query pairs that the path itself carries (`/responses?beta=true`).
+    pub fixed_query: Vec<(String, String)>,
     /// JSON pointer of the operation.
     pub pointer: String,
 }
@@ -230,6 +239,32 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI `style`/`explode`, or `content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `name=a&name=b` (query), `a,b` (path, header): `form`/`simple`.
+    Plain {
+        /// Lists as one pair per item (`true`) or one comma-joined value.
+        explode: bool,
+    },
+    /// An object as its own pairs (`form`, exploded): `k1=v1&k2=v2`.
+    FormObject,
+    /// `name[key]=value`, nested: `deepObject`.
+    DeepObject,
+    /// A list joined by spaces: `spaceDelimited`.
+    SpaceDelimited,
+    /// A list joined by `|`: `pipeDelimited`.
+    PipeDelimited,
+    /// A path segment `.value`: `label`.
+    Label,
+    /// A path segment `;name=value`: `matrix`.
+    Matrix,
+    /// The value as JSON text (a parameter described by `content: application/json`).
+    Json,
 }
 
 /// A parameter.
@@ -247,8 +282,8 @@ pub struct Param {
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,
-    /// For query arrays: one `name=value` pair per item (`true`) or one comma-joined pair.
-    pub explode: bool,
+    /// How the value is written.
+    pub style: ParamStyle,
 }
 
 /// A request body.
@@ -268,10 +303,16 @@ pub struct Body {
 }
 
 /// How a request body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyKind {
-    /// `application/json`.
-    Json,
+    /// `application/json` (or another `…+json` type, named here).
+    Json(String),
+    /// `multipart/form-data`: one part per field of the body struct.
+    Multipart,
+    /// `application/x-www-form-urlencoded`: fields as `name=value` pairs, objects in brackets.
+    Form,
+    /// Any other media type: raw bytes sent with this content type.
+    Raw(String),
 }
 
 /// The success response of an operation.
@@ -283,6 +324,9 @@ pub struct Response {
     pub kind: ResponseKind,
     /// Doc text.
     pub doc: Option<String>,
+    /// The success response can also be streamed (`text/event-stream` is offered besides
+    /// JSON): the builder gets `send_stream()`.
+    pub also_stream: bool,
 }
 
 /// How a success body is decoded.
@@ -292,6 +336,31 @@ pub enum ResponseKind {
     Empty,
     /// A JSON body of this type.
     Json(TypeRef),
+    /// Text (`text/*`), as a `String`.
+    Text,
+    /// Any other media type, as bytes.
+    Bytes,
+    /// `text/event-stream`, as a stream of byte chunks.
+    EventStream,
+    /// Several success statuses with different bodies: an enum named here, one variant per
+    /// status.
+    ByStatus {
+        /// The enum's name.
+        name: String,
+        /// Variants, by status code.
+        variants: Vec<StatusVariant>,
+    },
+}
+
+/// One status of a [`ResponseKind::ByStatus`] response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    /// Variant name (`Ok`, `Created`, `Status299`, …).
+    pub name: String,
+    /// The status code.
+    pub status: u16,
+    /// The JSON body's type, or `None` for no body.
+    pub ty: Option<TypeRef>,
 }
 
 /// How a list operation is walked page by page.
@@ -313,4 +382,44 @@ pub struct Pagination {
     pub next_cursor_field: String,
     /// Whether that field is an `Option`.
     pub next_cursor_optional: bool,
+}
+
+impl Api {
+    /// The named type `name`, if it exists.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.types[i])
+    }
+
+    /// Whether values of `ty` are written as text (scalars and string enums, or options and
+    /// lists of them): what query strings, headers and form fields hold.
+    pub fn is_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64 => true,
+            TypeRef::Vec(inner) | TypeRef::Nullable(inner) => self.is_text(inner),
+            TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum { .. }) => true,
+                Some(TypeKind::Alias(inner)) => self.is_text(inner),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether values of `ty` are files (or options and lists of files).
+    pub fn is_file(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::File => true,
+            TypeRef::Vec(inner) | TypeRef::Nullable(inner) => self.is_file(inner),
+            _ => false,
+        }
+    }
 }

@@ -55,5 +55,6 @@ mod runtime;
 
 pub use generated::{builders, models};
 pub use runtime::{
-    ApiError, ApiErrorBody, ApiResponse, BoxFuture, Client, ClientBuilder, Error, Result,
+    ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder,
+    Error, FileUpload, Result,
 };

@@ -23,11 +23,10 @@ mod prism;
 
 use futures_util::TryStreamExt;
 use generated_client::models::{
-    CertificateObject, DeleteCertificateResponseObject, Include, ListCertificatesResponseObject,
-    ListProjectCertificatesResponseObject, Order, OrganizationCertificateActivationResponseObject,
-    OrganizationCertificateDeactivationResponseObject, OrganizationCertificateObject,
-    OrganizationProjectCertificateActivationResponseObject,
-    OrganizationProjectCertificateDeactivationResponseObject, OrganizationProjectCertificateObject,
+    CertificateDeleted, CertificateObject, Include, List, Order, OrganizationCertificateActivation,
+    OrganizationCertificateDeactivation, OrganizationCertificateObject,
+    OrganizationProjectCertificateActivation, OrganizationProjectCertificateDeactivation,
+    OrganizationProjectCertificateObject,
 };
 use generated_client::{ApiResponse, Client, Error};
 use reqwest::StatusCode;
@@ -236,7 +235,7 @@ async fn list_organization_certificates(client: &Client, options: bool) -> CaseR
     let response = request.send_with_meta().await.map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == ListCertificatesResponseObject::List,
+        response.object == List::List,
         "object is {:?}, expected `list`",
         response.object
     );
@@ -309,8 +308,7 @@ async fn activate_organization_certificates(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object
-            == OrganizationCertificateActivationResponseObject::OrganizationCertificateActivation,
+        response.object == OrganizationCertificateActivation::OrganizationCertificateActivation,
         "object is {:?}",
         response.object
     );
@@ -338,8 +336,7 @@ async fn deactivate_organization_certificates(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object
-            == OrganizationCertificateDeactivationResponseObject::OrganizationCertificateDeactivation,
+        response.object == OrganizationCertificateDeactivation::OrganizationCertificateDeactivation,
         "object is {:?}",
         response.object
     );
@@ -415,7 +412,7 @@ async fn delete_certificate(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == DeleteCertificateResponseObject::CertificateDeleted,
+        response.object == CertificateDeleted::CertificateDeleted,
         "object is {:?}, expected `certificate.deleted`",
         response.object
     );
@@ -431,7 +428,7 @@ async fn list_project_certificates(client: &Client, options: bool) -> CaseResult
     let response = request.send_with_meta().await.map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == ListProjectCertificatesResponseObject::List,
+        response.object == List::List,
         "object is {:?}, expected `list`",
         response.object
     );
@@ -464,7 +461,7 @@ async fn activate_project_certificates(client: &Client) -> CaseResult {
     accepted(&response)?;
     ensure!(
         response.object
-            == OrganizationProjectCertificateActivationResponseObject::OrganizationProjectCertificateActivation,
+            == OrganizationProjectCertificateActivation::OrganizationProjectCertificateActivation,
         "object is {:?}",
         response.object
     );
@@ -493,7 +490,7 @@ async fn deactivate_project_certificates(client: &Client) -> CaseResult {
     accepted(&response)?;
     ensure!(
         response.object
-            == OrganizationProjectCertificateDeactivationResponseObject::OrganizationProjectCertificateDeactivation,
+            == OrganizationProjectCertificateDeactivation::OrganizationProjectCertificateDeactivation,
         "object is {:?}",
         response.object
     );

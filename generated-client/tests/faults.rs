@@ -4,8 +4,8 @@
 
 use futures_util::StreamExt;
 use generated_client::models::{
-    Certificate, CertificateObject, DeleteCertificateResponseObject, Order,
-    OrganizationCertificate, OrganizationCertificateObject,
+    Certificate, CertificateDeleted, CertificateObject, Order, OrganizationCertificate,
+    OrganizationCertificateObject,
 };
 use generated_client::{Client, ClientBuilder, Error};
 use serde_json::{Value, json};
@@ -654,7 +654,7 @@ async fn unknown_enum_values_and_fields_are_kept_or_ignored() {
     let deleted = client.delete_certificate("cert_abc").send().await.unwrap();
     assert_eq!(
         deleted.object,
-        DeleteCertificateResponseObject::Other("certificate.deleted.v2".into())
+        CertificateDeleted::Other("certificate.deleted.v2".into())
     );
     assert_eq!(
         serde_json::to_value(&deleted).unwrap(),

@@ -4,11 +4,10 @@
 
 use generated_client::Client;
 use generated_client::models::{
-    CertificateObject, DeleteCertificateResponseObject, Include, ListCertificatesResponseObject,
-    ListProjectCertificatesResponseObject, Order, OrganizationCertificateActivationResponseObject,
-    OrganizationCertificateDeactivationResponseObject, OrganizationCertificateObject,
-    OrganizationProjectCertificateActivationResponseObject,
-    OrganizationProjectCertificateDeactivationResponseObject, OrganizationProjectCertificateObject,
+    CertificateDeleted, CertificateObject, Include, List, Order, OrganizationCertificateActivation,
+    OrganizationCertificateDeactivation, OrganizationCertificateObject,
+    OrganizationProjectCertificateActivation, OrganizationProjectCertificateDeactivation,
+    OrganizationProjectCertificateObject,
 };
 use serde_json::{Value, json};
 use std::fmt::Debug;
@@ -170,7 +169,7 @@ async fn list_organization_certificates_without_options() {
         |c| c.list_organization_certificates().send(),
     )
     .await;
-    assert_eq!(page.object, ListCertificatesResponseObject::List);
+    assert_eq!(page.object, List::List);
     assert_eq!(page.first_id.as_deref(), Some("cert_abc"));
     assert_eq!(page.last_id.as_deref(), Some("cert_def"));
     assert!(!page.has_more);
@@ -284,7 +283,7 @@ async fn activate_organization_certificates() {
     .await;
     assert_eq!(
         result.object,
-        OrganizationCertificateActivationResponseObject::OrganizationCertificateActivation
+        OrganizationCertificateActivation::OrganizationCertificateActivation
     );
     let ids: Vec<&str> = result.data.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["cert_abc", "cert_def"]);
@@ -312,7 +311,7 @@ async fn deactivate_organization_certificates() {
     .await;
     assert_eq!(
         result.object,
-        OrganizationCertificateDeactivationResponseObject::OrganizationCertificateDeactivation
+        OrganizationCertificateDeactivation::OrganizationCertificateDeactivation
     );
     assert_eq!(result.data.len(), 1);
     assert_eq!(result.data[0].id, "cert_abc");
@@ -431,10 +430,7 @@ async fn delete_certificate_by_awaiting_the_builder() {
         |c| c.delete_certificate("cert_abc").into_future(),
     )
     .await;
-    assert_eq!(
-        deleted.object,
-        DeleteCertificateResponseObject::CertificateDeleted
-    );
+    assert_eq!(deleted.object, CertificateDeleted::CertificateDeleted);
     assert_eq!(deleted.id, "cert_abc");
 }
 
@@ -463,7 +459,7 @@ async fn list_project_certificates_with_limit_after_and_order() {
         },
     )
     .await;
-    assert_eq!(page.object, ListProjectCertificatesResponseObject::List);
+    assert_eq!(page.object, List::List);
     assert!(page.has_more);
     assert_eq!(page.last_id.as_deref(), Some("cert_abc"));
     let cert = &page.data[0];
@@ -515,7 +511,7 @@ async fn activate_project_certificates() {
     .await;
     assert_eq!(
         result.object,
-        OrganizationProjectCertificateActivationResponseObject::OrganizationProjectCertificateActivation
+        OrganizationProjectCertificateActivation::OrganizationProjectCertificateActivation
     );
     let ids: Vec<&str> = result.data.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["cert_abc", "cert_def"]);
@@ -543,7 +539,7 @@ async fn deactivate_project_certificates() {
     .await;
     assert_eq!(
         result.object,
-        OrganizationProjectCertificateDeactivationResponseObject::OrganizationProjectCertificateDeactivation
+        OrganizationProjectCertificateDeactivation::OrganizationProjectCertificateDeactivation
     );
     assert_eq!(result.data[0].id, "cert_abc");
     assert!(!result.data[0].active);

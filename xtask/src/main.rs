@@ -30,7 +30,21 @@ fn codegen(args: &[String]) -> ExitCode {
         Ok(run) => run,
         Err(e) => return usage(&e.0),
     };
-    match run.execute(None) {
+    // Specs are untrusted input and some are deeply nested: generate on a thread with a
+    // generous stack rather than risk the main thread's.
+    let outcome = std::thread::Builder::new()
+        .name("codegen".into())
+        .stack_size(256 << 20)
+        .spawn(move || run.execute(None))
+        .expect("spawning the codegen thread")
+        .join();
+    let Ok(outcome) = outcome else {
+        eprintln!(
+            "error: the generator crashed; nothing was written. Please report this with the spec."
+        );
+        return ExitCode::from(1);
+    };
+    match outcome {
         Outcome::Written { report } | Outcome::Fresh { report } => {
             print!("{report}");
             ExitCode::SUCCESS

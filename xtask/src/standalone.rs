@@ -3,29 +3,21 @@
 
 use crate::write::OutFile;
 
+macro_rules! runtime_files {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../../generated-client/src/runtime/", $file)))),*]
+    };
+}
+
 /// The runtime's files, as they are in generated-client/src/runtime/.
-pub const RUNTIME: &[(&str, &str)] = &[
-    (
-        "mod.rs",
-        include_str!("../../generated-client/src/runtime/mod.rs"),
-    ),
-    (
-        "client.rs",
-        include_str!("../../generated-client/src/runtime/client.rs"),
-    ),
-    (
-        "error.rs",
-        include_str!("../../generated-client/src/runtime/error.rs"),
-    ),
-    (
-        "pagination.rs",
-        include_str!("../../generated-client/src/runtime/pagination.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../generated-client/src/runtime/request.rs"),
-    ),
-];
+pub const RUNTIME: &[(&str, &str)] = runtime_files!(
+    "mod.rs",
+    "client.rs",
+    "error.rs",
+    "multipart.rs",
+    "pagination.rs",
+    "request.rs",
+);
 
 const CLIENT_MANIFEST: &str = include_str!("../../generated-client/Cargo.toml");
 const LIB_TEMPLATE: &str = include_str!("../templates/lib.rs");

@@ -14,4 +14,7 @@ mod generated;
 mod runtime;
 
 pub use generated::{builders, models};
-pub use runtime::{ApiError, ApiErrorBody, ApiResponse, BoxFuture, Client, ClientBuilder, Error, Result};
+pub use runtime::{
+    ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder, Error,
+    FileUpload, Result,
+};

@@ -74,8 +74,8 @@ pub(crate) fn type_tokens(ty: &TypeRef, from: From) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(serde_json::Value),
-        // Binary strings inside JSON documents travel as (base64 or raw) text.
-        TypeRef::Bytes => quote!(String),
+        TypeRef::Bytes => quote!(crate::runtime::Bytes),
+        TypeRef::File => quote!(crate::runtime::FileUpload),
         TypeRef::Named(name) => {
             let ident = crate::names::ident(name);
             match from {

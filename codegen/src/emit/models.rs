@@ -28,22 +28,24 @@ fn type_def(def: &TypeDef) -> TokenStream {
             let all_optional = fields.iter().all(Field::optional);
             let default = all_optional.then(|| quote!(Default,));
             let mut field_tokens: Vec<TokenStream> = fields.iter().map(field).collect();
-            if let Some(additional) = additional {
+            let additional_field = additional.as_ref().map(|additional| {
                 let ty = type_tokens(additional, From::Models);
-                let field_name = additional_field_name(fields);
-                let field_ident = ident(&field_name);
+                let field_ident = ident(&additional_field_name(fields));
                 field_tokens.push(quote! {
                     /// Properties beyond the ones listed above.
                     #[serde(flatten)]
                     pub #field_ident: std::collections::BTreeMap<String, #ty>,
                 });
-            }
+                field_ident
+            });
+            let deserialize = struct_deserialize(&def.name, fields, additional_field.as_ref());
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
                 pub struct #name {
                     #(#field_tokens)*
                 }
+                #deserialize
             }
         }
         TypeKind::StringEnum { variants } => {
@@ -153,6 +155,26 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
+        TypeKind::Responses { variants } => {
+            let variant_defs = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let doc = format!(" Status {}.", v.status);
+                match &v.ty {
+                    Some(ty) => {
+                        let ty = type_tokens(ty, From::Models);
+                        quote!(#[doc = #doc] #vname(#ty),)
+                    }
+                    None => quote!(#[doc = #doc] #vname,),
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#variant_defs)*
+                }
+            }
+        }
         TypeKind::Newtype(target) => {
             let ty = type_tokens(target, From::Models);
             quote! {
@@ -178,19 +200,103 @@ fn field(f: &Field) -> TokenStream {
         let wire = &f.wire_name;
         quote!(#[serde(rename = #wire)])
     });
-    let presence = if !f.required {
-        quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-    } else if f.optional() {
-        // Required but nullable: `null` is sent as `null`, and an absent value reads as `None`.
-        quote!(#[serde(default)])
-    } else {
-        TokenStream::new()
-    };
+    // Optional values are left out when unset; required nullable ones are sent as `null`.
+    let presence = (!f.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
     quote! {
         #doc
         #rename
         #presence
         pub #name: #ty,
+    }
+}
+
+/// `Deserialize` for a struct, as a visitor over the JSON object's entries: much less code
+/// than serde's derive (no sequence form, no field-identifier enum), which matters when a
+/// spec has thousands of types. Required values must be present; optional and nullable ones
+/// read absent or `null` as `None`; unknown properties are skipped (or kept in the
+/// additional-properties map).
+fn struct_deserialize(
+    name: &str,
+    fields: &[Field],
+    additional: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let ty = ident(name);
+    let expecting = format!("a `{name}` object");
+    let slots: Vec<proc_macro2::Ident> = (0..fields.len())
+        .map(|i| quote::format_ident!("f{i}"))
+        .collect();
+    let declare = fields.iter().zip(&slots).map(|(f, slot)| {
+        let field_ty = field_type(f, From::Models);
+        if f.optional() {
+            quote!(let mut #slot: #field_ty = None;)
+        } else {
+            quote!(let mut #slot: Option<#field_ty> = None;)
+        }
+    });
+    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+        let wire = &f.wire_name;
+        if f.optional() {
+            quote!(#wire => #slot = map.next_value()?,)
+        } else {
+            quote!(#wire => #slot = Some(map.next_value()?),)
+        }
+    });
+    let fallback = match additional {
+        Some(_) => quote!(_ => { extra.insert(key.into_owned(), map.next_value()?); }),
+        None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
+    };
+    let declare_extra =
+        additional.map(|_| quote!(let mut extra = std::collections::BTreeMap::new();));
+    let build = fields.iter().zip(&slots).map(|(f, slot)| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        if f.optional() {
+            quote!(#field: #slot,)
+        } else {
+            quote!(#field: #slot.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
+        }
+    });
+    let build_extra = additional.map(|field| quote!(#field: extra,));
+    // A struct without properties reads any object.
+    let key_binding = if fields.is_empty() && additional.is_none() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    let body = if fields.is_empty() {
+        match additional {
+            Some(_) => quote!(#fallback),
+            None => quote!(map.next_value::<serde::de::IgnoredAny>()?;),
+        }
+    } else {
+        quote! {
+            match #key_binding.as_str() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#ty, A::Error> {
+                        #(#declare)*
+                        #declare_extra
+                        while let Some(#key_binding) = map.next_key::<crate::runtime::Key<'de>>()? {
+                            #body
+                        }
+                        Ok(#ty { #(#build)* #build_extra })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
     }
 }
 
@@ -216,10 +322,9 @@ fn additional_field_name(fields: &[Field]) -> String {
 /// Whether a field's type is a one-value enum (a constant the builder fills in itself).
 pub(crate) fn is_constant(ty: &TypeRef, api: &Api) -> bool {
     match ty {
-        TypeRef::Named(name) => api.types.iter().any(|t| {
-            &t.name == name
-                && matches!(&t.kind, TypeKind::StringEnum { variants } if variants.len() == 1)
-        }),
+        TypeRef::Named(name) => api.type_def(name).is_some_and(
+            |t| matches!(&t.kind, TypeKind::StringEnum { variants } if variants.len() == 1),
+        ),
         _ => false,
     }
 }

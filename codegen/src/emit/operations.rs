@@ -3,7 +3,8 @@
 use super::models::is_constant;
 use super::{From, doc_attrs, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Operation, Pagination, ParamLocation, PathSegment, ResponseKind, TypeRef,
+    Api, BodyKind, Operation, Pagination, ParamLocation, ParamStyle, PathSegment, ResponseKind,
+    TypeRef,
 };
 use crate::names::ident;
 use proc_macro2::{Ident, TokenStream};
@@ -127,6 +128,10 @@ fn argument(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
             let inner = type_tokens(inner, From::Builders);
             (quote!(#inner), quote!(Box::new(#value)))
         }
+        TypeRef::Bytes => (
+            quote!(impl Into<crate::runtime::Bytes>),
+            quote!(#value.into()),
+        ),
         other => (type_tokens(other, From::Builders), quote!(#value)),
     }
 }
@@ -144,6 +149,12 @@ fn response_type(op: &Operation) -> TokenStream {
     match &op.response.kind {
         ResponseKind::Empty => quote!(()),
         ResponseKind::Json(ty) => type_tokens(ty, From::Builders),
+        ResponseKind::Text => quote!(String),
+        ResponseKind::Bytes => quote!(crate::runtime::Bytes),
+        ResponseKind::EventStream => quote!(crate::runtime::ByteStream),
+        ResponseKind::ByStatus { name, .. } => {
+            type_tokens(&TypeRef::Named(name.clone()), From::Builders)
+        }
     }
 }
 
@@ -258,7 +269,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         .iter()
         .filter(|i| !i.argument && !i.constant)
         .map(setter);
-    let send = send(op);
+    let send = send(op, api);
     let response = response_type(op);
     let stream = op.pagination.as_ref().map(|p| stream_methods(op, p));
     quote! {
@@ -301,35 +312,94 @@ fn setter(input: &Input<'_>) -> TokenStream {
     }
 }
 
-fn send(op: &Operation) -> TokenStream {
+fn send(op: &Operation, api: &Api) -> TokenStream {
     let response = response_type(op);
     let http_method = format_ident!("{}", op.http_method);
     let operation_id = &op.id;
     let template = &op.path;
     let path = path_expr(op);
     let mut steps = Vec::new();
+    for (name, value) in &op.fixed_query {
+        steps.push(quote!(request.query(#name, #value);));
+    }
     for p in &op.params {
         let id = ident(&p.name);
         let wire = &p.wire_name;
-        match p.location {
-            ParamLocation::Path => {}
-            ParamLocation::Query if !p.explode => {
-                steps.push(quote!(request.query_joined(#wire, &self.#id);))
+        let step = match (p.location, p.style) {
+            (ParamLocation::Path, _) => continue,
+            (ParamLocation::Query, ParamStyle::Plain { explode: false }) => {
+                quote!(request.query_joined(#wire, &self.#id, ",");)
             }
-            ParamLocation::Query => steps.push(quote!(request.query(#wire, &self.#id);)),
-            ParamLocation::Header => steps.push(quote!(request.header(#wire, &self.#id)?;)),
-        }
+            (ParamLocation::Query, ParamStyle::SpaceDelimited) => {
+                quote!(request.query_joined(#wire, &self.#id, " ");)
+            }
+            (ParamLocation::Query, ParamStyle::PipeDelimited) => {
+                quote!(request.query_joined(#wire, &self.#id, "|");)
+            }
+            (ParamLocation::Query, ParamStyle::FormObject) => {
+                quote!(request.query_object(&self.#id)?;)
+            }
+            (ParamLocation::Query, ParamStyle::DeepObject) => {
+                quote!(request.query_deep(#wire, &self.#id)?;)
+            }
+            (ParamLocation::Query, ParamStyle::Json) => {
+                quote!(request.query_json(#wire, &self.#id)?;)
+            }
+            (ParamLocation::Query, _) => quote!(request.query(#wire, &self.#id);),
+            (ParamLocation::Header, ParamStyle::Json) => {
+                quote!(request.header_json(#wire, &self.#id)?;)
+            }
+            (ParamLocation::Header, _) => quote!(request.header(#wire, &self.#id)?;),
+            (ParamLocation::Cookie, ParamStyle::Json) => {
+                quote!(request.cookie(#wire, &crate::runtime::json_text(&self.#id)?);)
+            }
+            (ParamLocation::Cookie, _) => quote!(request.cookie(#wire, &self.#id);),
+        };
+        steps.push(step);
     }
     if let Some(body) = &op.body {
-        match body.kind {
-            BodyKind::Json => steps.push(quote!(request.json(&self.body)?;)),
-        }
+        steps.push(body_step(body, api));
     }
     let execute = match &op.response.kind {
         ResponseKind::Empty => quote!(self.client.execute_empty(request).await),
         ResponseKind::Json(_) => quote!(self.client.execute_json(request).await),
+        ResponseKind::Text => quote!(self.client.execute_text(request).await),
+        ResponseKind::Bytes => quote!(self.client.execute_bytes(request).await),
+        ResponseKind::EventStream => quote!(self.client.execute_stream(request).await),
+        ResponseKind::ByStatus { name, variants } => {
+            let ty = type_tokens(&TypeRef::Named(name.clone()), From::Builders);
+            let arms = variants.iter().map(|v| {
+                let status = v.status;
+                let variant = ident(&v.name);
+                match &v.ty {
+                    Some(_) => quote!(#status => serde_json::from_slice(body).map(#ty::#variant),),
+                    None => quote!(#status => Ok(#ty::#variant),),
+                }
+            });
+            // Another 2XX status: decoded as the first variant's body.
+            let fallback = variants.first().map(|v| {
+                let variant = ident(&v.name);
+                match &v.ty {
+                    Some(_) => quote!(_ => serde_json::from_slice(body).map(#ty::#variant),),
+                    None => quote!(_ => Ok(#ty::#variant),),
+                }
+            });
+            quote!(self.client.execute_decode(request, |status, body| match status { #(#arms)* #fallback }).await)
+        }
     };
     let mutable = (!steps.is_empty()).then(|| quote!(mut));
+    let stream = op.response.also_stream.then(|| {
+        quote! {
+            /// Sends the request asking for a `text/event-stream` response, and returns its
+            /// body as a stream of byte chunks as they arrive. (Set the body's `stream` field
+            /// where the API asks for one.)
+            pub async fn send_stream(self) -> crate::runtime::Result<crate::runtime::ByteStream> {
+                let mut request = self.request()?;
+                request.accept_event_stream();
+                self.client.execute_stream(request).await.map(crate::runtime::ApiResponse::into_inner)
+            }
+        }
+    });
     quote! {
         /// Sends the request and returns the decoded response.
         pub async fn send(self) -> crate::runtime::Result<#response> {
@@ -339,6 +409,13 @@ fn send(op: &Operation) -> TokenStream {
         /// Sends the request and returns the decoded response with its status, request id
         /// and headers.
         pub async fn send_with_meta(self) -> crate::runtime::Result<crate::runtime::ApiResponse<#response>> {
+            let request = self.request()?;
+            #execute
+        }
+
+        #stream
+
+        fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
             let #mutable request = crate::runtime::Request::new(
                 crate::runtime::Method::#http_method,
                 #operation_id,
@@ -346,13 +423,81 @@ fn send(op: &Operation) -> TokenStream {
                 #path,
             );
             #(#steps)*
-            #execute
+            Ok(request)
+        }
+    }
+}
+
+/// The statement that puts the body into the request.
+fn body_step(body: &crate::ir::Body, api: &Api) -> TokenStream {
+    match &body.kind {
+        BodyKind::Json(media) if media == "application/json" => {
+            if body.required || body.flattened.is_some() {
+                quote!(request.json(&self.body)?;)
+            } else {
+                quote!(if let Some(body) = &self.body {
+                    request.json(body)?;
+                })
+            }
+        }
+        BodyKind::Json(media) => {
+            if body.required || body.flattened.is_some() {
+                quote!(request.json_as(#media, &self.body)?;)
+            } else {
+                quote!(if let Some(body) = &self.body { request.json_as(#media, body)?; })
+            }
+        }
+        BodyKind::Form => {
+            if body.required || body.flattened.is_some() {
+                quote!(request.form(&self.body)?;)
+            } else {
+                quote!(if let Some(body) = &self.body {
+                    request.form(body)?;
+                })
+            }
+        }
+        BodyKind::Raw(media) => {
+            if body.required {
+                quote!(request.raw(#media, self.body.clone());)
+            } else {
+                quote!(if let Some(body) = &self.body { request.raw(#media, body.clone()); })
+            }
+        }
+        BodyKind::Multipart => {
+            let fields = match &body.ty {
+                TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
+                    Some(crate::ir::TypeKind::Struct { fields, .. }) => fields.clone(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let parts = fields.iter().map(|f| {
+                let id = ident(&f.name);
+                let wire = &f.wire_name;
+                if api.is_file(&f.ty) {
+                    quote!(form.file(#wire, &body.#id);)
+                } else if api.is_text(&f.ty) {
+                    quote!(form.text(#wire, &body.#id);)
+                } else {
+                    quote!(form.json(#wire, &body.#id)?;)
+                }
+            });
+            let build = quote! {
+                let mut form = crate::runtime::Multipart::new();
+                #(#parts)*
+                request.multipart(form);
+            };
+            if body.required || body.flattened.is_some() {
+                quote!({ let body = &self.body; #build })
+            } else {
+                quote!(if let Some(body) = &self.body { #build })
+            }
         }
     }
 }
 
 /// The request path: the template's literals with each parameter percent-encoded as one
-/// path segment.
+/// path segment (`label` style prefixes a `.`, `matrix` style `;name=`).
 fn path_expr(op: &Operation) -> TokenStream {
     let mut parts = Vec::new();
     for segment in &op.path_segments {
@@ -360,12 +505,21 @@ fn path_expr(op: &Operation) -> TokenStream {
             PathSegment::Literal(text) => parts.push(quote!(#text)),
             PathSegment::Param(name) => {
                 let id = ident(name);
-                let wire = op
-                    .params
-                    .iter()
-                    .find(|p| &p.name == name)
-                    .map_or(name.as_str(), |p| p.wire_name.as_str());
-                parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?));
+                let param = op.params.iter().find(|p| &p.name == name);
+                let wire = param.map_or(name.as_str(), |p| p.wire_name.as_str());
+                match param.map(|p| p.style) {
+                    Some(ParamStyle::Label) => parts.push(quote!(".")),
+                    Some(ParamStyle::Matrix) => {
+                        let prefix = format!(";{wire}=");
+                        parts.push(quote!(#prefix));
+                    }
+                    _ => {}
+                }
+                if param.is_some_and(|p| p.style == ParamStyle::Json) {
+                    parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::json_text(&self.#id)?)?));
+                } else {
+                    parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?));
+                }
             }
         }
     }

@@ -72,6 +72,7 @@ fn child_types(kind: &TypeKind) -> Vec<&TypeRef> {
         TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+        TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
     }
 }
 
@@ -86,6 +87,9 @@ fn child_types_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
         TypeKind::Untagged { variants } => variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+        TypeKind::Responses { variants } => {
+            variants.iter_mut().filter_map(|v| v.ty.as_mut()).collect()
+        }
     }
 }
 

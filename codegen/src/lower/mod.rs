@@ -78,6 +78,8 @@ pub(crate) struct Cx<'a> {
     /// Inline string enums of parameters, by their values, so that `order: asc|desc` on
     /// many list operations becomes one `Order` type.
     param_enums: BTreeMap<Vec<String>, String>,
+    /// Inline one-value string enums, by their value.
+    constants: BTreeMap<String, String>,
     /// The allOf schemas being merged, to refuse an allOf that includes itself.
     all_of_stack: Vec<String>,
     /// Component schemas being lowered (a recursive `allOf` meets one again).
@@ -95,6 +97,7 @@ impl<'a> Cx<'a> {
             type_names: Scope::default(),
             components: BTreeMap::new(),
             param_enums: BTreeMap::new(),
+            constants: BTreeMap::new(),
             all_of_stack: Vec::new(),
             in_progress: Default::default(),
             diagnostics: Vec::new(),
@@ -177,8 +180,10 @@ fn prune_unreachable(types: &mut BTreeMap<String, TypeDef>, operations: &[Operat
         if let Some(body) = &op.body {
             named(&body.ty, &mut pending);
         }
-        if let ResponseKind::Json(ty) = &op.response.kind {
-            named(ty, &mut pending);
+        match &op.response.kind {
+            ResponseKind::Json(ty) => named(ty, &mut pending),
+            ResponseKind::ByStatus { name, .. } => pending.push(name),
+            _ => {}
         }
     }
     let mut reached: std::collections::BTreeSet<String> = Default::default();
@@ -208,6 +213,11 @@ fn prune_unreachable(types: &mut BTreeMap<String, TypeDef>, operations: &[Operat
                 }
             }
             TypeKind::Alias(t) | TypeKind::Newtype(t) => named(t, &mut pending),
+            TypeKind::Responses { variants } => {
+                for v in variants.iter().filter_map(|v| v.ty.as_ref()) {
+                    named(v, &mut pending);
+                }
+            }
         }
     }
     types.retain(|name, _| reached.contains(name));

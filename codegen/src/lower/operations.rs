@@ -4,8 +4,8 @@ use super::Cx;
 use super::types::{Shape, schema_doc, shape, string_variants, unescape_pointer_token};
 use crate::error::{Diagnostic, Pointer};
 use crate::ir::{
-    Body, BodyKind, Operation, Pagination, Param, ParamLocation, PathSegment, Response,
-    ResponseKind, TypeDef, TypeKind, TypeRef,
+    Body, BodyKind, Operation, Pagination, Param, ParamLocation, ParamStyle, PathSegment, Response,
+    ResponseKind, StatusVariant, TypeDef, TypeKind, TypeRef,
 };
 use crate::names;
 use openapiv3::{
@@ -143,6 +143,21 @@ impl<'a> Cx<'a> {
             .filter(|(_, location, _, _)| location == "path")
             .map(|(name, _, _, _)| name.as_str())
             .collect();
+        // A path key may carry a query string (`/responses?beta=true`): fixed pairs.
+        let (path, fixed_query) = match path.split_once('?') {
+            Some((template, query)) => (
+                template,
+                query
+                    .split('&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| match pair.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), v.to_owned()),
+                        None => (pair.to_owned(), String::new()),
+                    })
+                    .collect(),
+            ),
+            None => (path, Vec::new()),
+        };
         let path_segments = self.path_segments(path, &params, &declared_path, pointer);
         // Path parameters first, in template order; then the rest in spec order.
         let mut ordered: Vec<Param> = Vec::with_capacity(params.len());
@@ -192,6 +207,7 @@ impl<'a> Cx<'a> {
             body,
             response,
             pagination,
+            fixed_query,
             pointer: pointer.to_string(),
         })
     }
@@ -276,50 +292,6 @@ impl<'a> Cx<'a> {
     ) -> Option<Param> {
         let (param, pointer) = self.resolve_param(param, pointer)?;
         let data = param.parameter_data_ref();
-        let (location, explode) = match param {
-            Parameter::Path { style, .. } => {
-                if *style != PathStyle::Simple {
-                    let style = match style {
-                        PathStyle::Matrix => "matrix",
-                        PathStyle::Label => "label",
-                        PathStyle::Simple => "simple",
-                    };
-                    self.error(Diagnostic::new(
-                        pointer.as_str(),
-                        format!("path parameter `{}` uses `style: {style}`", data.name),
-                        "only `style: simple` path parameters are supported; use it",
-                    ));
-                    return None;
-                }
-                (ParamLocation::Path, false)
-            }
-            Parameter::Query { style, .. } => {
-                if *style != QueryStyle::Form {
-                    let style = match style {
-                        QueryStyle::Form => "form",
-                        QueryStyle::SpaceDelimited => "spaceDelimited",
-                        QueryStyle::PipeDelimited => "pipeDelimited",
-                        QueryStyle::DeepObject => "deepObject",
-                    };
-                    self.error(Diagnostic::new(
-                        pointer.as_str(),
-                        format!("query parameter `{}` uses `style: {style}`", data.name),
-                        "only `style: form` query parameters are supported; use it",
-                    ));
-                    return None;
-                }
-                (ParamLocation::Query, data.explode.unwrap_or(true))
-            }
-            Parameter::Header { .. } => (ParamLocation::Header, false),
-            Parameter::Cookie { .. } => {
-                self.error(Diagnostic::new(
-                    pointer.as_str(),
-                    format!("cookie parameter `{}` is not supported", data.name),
-                    "send it with ClientBuilder::header(\"cookie\", …) and remove it from the spec",
-                ));
-                return None;
-            }
-        };
         if data.name.is_empty() {
             self.error(Diagnostic::new(
                 pointer.as_str(),
@@ -328,53 +300,99 @@ impl<'a> Cx<'a> {
             ));
             return None;
         }
-        let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => schema,
-            ParameterSchemaOrContent::Content(_) => {
-                self.error(Diagnostic::new(
-                    pointer.as_str(),
-                    format!(
-                        "parameter `{}` is described by `content`, not `schema`",
-                        data.name
-                    ),
-                    "describe the parameter with a `schema`",
-                ));
-                return None;
+        let explode_default = |default: bool| data.explode.unwrap_or(default);
+        let (location, style) = match param {
+            Parameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    PathStyle::Simple => ParamStyle::Plain { explode: false },
+                    PathStyle::Label => ParamStyle::Label,
+                    PathStyle::Matrix => ParamStyle::Matrix,
+                },
+            ),
+            Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    QueryStyle::Form => ParamStyle::Plain {
+                        explode: explode_default(true),
+                    },
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            Parameter::Header { .. } => {
+                (ParamLocation::Header, ParamStyle::Plain { explode: false })
+            }
+            Parameter::Cookie { .. } => {
+                (ParamLocation::Cookie, ParamStyle::Plain { explode: false })
             }
         };
-        let ty = self.param_type(schema, &data.name, builder, &pointer.join("schema"));
-        let scalar = |t: &TypeRef| {
-            matches!(
-                t,
-                TypeRef::String
-                    | TypeRef::Bool
-                    | TypeRef::I32
-                    | TypeRef::I64
-                    | TypeRef::U64
-                    | TypeRef::F32
-                    | TypeRef::F64
-            ) || matches!(t, TypeRef::Named(n) if self.is_string_enum(n))
+        let (ty, style) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let ty = self.param_type(schema, &data.name, builder, &pointer.join("schema"));
+                (ty, style)
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                // A parameter described by a media type: JSON text of its schema.
+                let Some((media, media_type)) = json_media(content) else {
+                    let types: Vec<&str> = content.keys().map(String::as_str).collect();
+                    self.error(Diagnostic::new(
+                        pointer.as_str(),
+                        format!(
+                            "parameter `{}` is described by media type(s) {types:?}",
+                            data.name
+                        ),
+                        "describe it with a `schema`, or with `content: application/json`",
+                    ));
+                    return None;
+                };
+                let ty = match &media_type.schema {
+                    Some(schema) => self.type_of(
+                        schema,
+                        &names::join_type_names(builder, &names::type_name(&data.name)),
+                        &pointer.join("content").join(media).join("schema"),
+                    ),
+                    None => TypeRef::Json,
+                };
+                (ty, ParamStyle::Json)
+            }
         };
-        let ty = match ty.non_null() {
-            t if scalar(t) => t.clone(),
-            TypeRef::Vec(item) if scalar(item) && location != ParamLocation::Path => {
-                TypeRef::Vec(item.clone())
+        let ty = ty.non_null().clone();
+        let scalar = |t: &TypeRef| self.is_scalar(t);
+        let style = match (&ty, location, style) {
+            (_, _, ParamStyle::Json) => ParamStyle::Json,
+            (t, _, style) if scalar(t) => match style {
+                ParamStyle::DeepObject | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited => {
+                    ParamStyle::Plain { explode: true }
+                }
+                other => other,
+            },
+            (TypeRef::Vec(item), ParamLocation::Path, ParamStyle::Plain { .. }) if scalar(item) => {
+                ParamStyle::Plain { explode: false }
+            }
+            (TypeRef::Vec(item), _, style) if scalar(item) && location != ParamLocation::Path => {
+                match style {
+                    ParamStyle::DeepObject => ParamStyle::Plain { explode: true },
+                    other => other,
+                }
+            }
+            (t, ParamLocation::Query, ParamStyle::DeepObject) if self.is_object(t) => {
+                ParamStyle::DeepObject
+            }
+            (t, ParamLocation::Query, ParamStyle::Plain { explode: true }) if self.is_object(t) => {
+                ParamStyle::FormObject
             }
             _ => {
-                self.error(Diagnostic::new(
-                    pointer.as_str(),
+                // Nothing standard fits: send the value as JSON text, and say so.
+                self.note(
+                    &pointer,
                     format!(
-                        "parameter `{}` has a type that cannot travel in the {}",
-                        data.name,
-                        match location {
-                            ParamLocation::Path => "path",
-                            ParamLocation::Query => "query string",
-                            ParamLocation::Header => "headers",
-                        }
+                        "parameter `{}` of `{builder}` has a type its style cannot write; it is sent as JSON text",
+                        data.name
                     ),
-                    "use a string, number, boolean, enum or (outside the path) an array of those",
-                ));
-                return None;
+                );
+                ParamStyle::Json
             }
         };
         let mut doc = data
@@ -383,7 +401,7 @@ impl<'a> Cx<'a> {
             .unwrap_or_default()
             .trim()
             .to_owned();
-        if let ReferenceOr::Item(schema) = schema
+        if let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format
             && let Some(default) = &schema.schema_data.default
         {
             if !doc.is_empty() {
@@ -398,8 +416,36 @@ impl<'a> Cx<'a> {
             ty,
             required: data.required || location == ParamLocation::Path,
             doc: (!doc.is_empty()).then_some(doc),
-            explode,
+            style,
         })
+    }
+
+    /// Scalars and string enums: what a path segment, header or plain query pair can hold.
+    fn is_scalar(&self, t: &TypeRef) -> bool {
+        matches!(
+            t,
+            TypeRef::String
+                | TypeRef::Bool
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::U64
+                | TypeRef::F32
+                | TypeRef::F64
+        ) || matches!(t, TypeRef::Named(n) if self.is_string_enum(n))
+            || matches!(t, TypeRef::Named(n) if matches!(self.types.get(n).map(|d| &d.kind), Some(TypeKind::Alias(inner)) if self.is_scalar(inner)))
+    }
+
+    /// Structs and maps: what `deepObject` and exploded `form` objects can hold.
+    fn is_object(&self, t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Map(_) | TypeRef::Json => true,
+            TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Struct { .. }) => true,
+                Some(TypeKind::Alias(inner)) => self.is_object(inner),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn is_string_enum(&self, name: &str) -> bool {
@@ -554,41 +600,62 @@ impl<'a> Cx<'a> {
         params: &[Param],
     ) -> Option<Body> {
         let (body, at) = self.resolve_body(body, pointer)?;
-        let Some((media, media_type)) = json_media(&body.content) else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        let Some((media, media_type, kind)) = pick_body_media(&body.content) else {
             self.error(Diagnostic::new(
                 at.as_str(),
-                format!("request body media type(s) {types:?} are not supported"),
-                "describe the body as `application/json`",
+                "request body lists no media type",
+                "add a `content` entry such as `application/json`",
             ));
             return None;
         };
-        let ty = match &media_type.schema {
-            Some(schema) => self.type_of(
-                schema,
-                &format!("{builder}Body"),
-                &at.join("content").join(media).join("schema"),
-            ),
-            None => TypeRef::Json,
+        if body.content.len() > 1 {
+            let others: Vec<&str> = body
+                .content
+                .keys()
+                .filter(|k| *k != media)
+                .map(String::as_str)
+                .collect();
+            self.note(
+                &at,
+                format!("`{builder}` sends its body as `{media}`; also listed: {others:?}"),
+            );
+        }
+        let schema_pointer = at.join("content").join(media).join("schema");
+        let ty = match (&kind, &media_type.schema) {
+            (BodyKind::Raw(_), _) => TypeRef::Bytes,
+            (_, Some(schema)) => self.type_of(schema, &format!("{builder}Body"), &schema_pointer),
+            (_, None) => TypeRef::Json,
         };
-        let flattened = match &ty {
-            TypeRef::Named(name) if body.required => match self.types.get(name).map(|t| &t.kind) {
+        let struct_fields = |cx: &Self| match &ty {
+            TypeRef::Named(name) => match cx.types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Struct {
                     fields,
                     additional: None,
-                }) if fields.iter().all(|f| {
-                    !params.iter().any(|p| p.name == f.name)
-                        && !BUILDER_METHODS.contains(&f.name.as_str())
-                }) =>
-                {
-                    Some(fields.clone())
-                }
+                }) => Some(fields.clone()),
                 _ => None,
             },
             _ => None,
         };
+        if kind == BodyKind::Multipart && struct_fields(self).is_none() {
+            self.error(Diagnostic::new(
+                schema_pointer.as_str(),
+                format!("the multipart body of `{builder}` is not an object with properties"),
+                "describe the form's fields as the properties of an object schema",
+            ));
+            return None;
+        }
+        let flattened = if body.required {
+            struct_fields(self).filter(|fields| {
+                fields.iter().all(|f| {
+                    !params.iter().any(|p| p.name == f.name)
+                        && !BUILDER_METHODS.contains(&f.name.as_str())
+                })
+            })
+        } else {
+            None
+        };
         Some(Body {
-            kind: BodyKind::Json,
+            kind,
             ty,
             required: body.required,
             doc: body.description.clone(),
@@ -631,7 +698,8 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The success response: the lowest `2XX` code that the spec lists.
+    /// The success response: the `2XX` codes that the spec lists. One, or several with the
+    /// same body, decode as that body; several with different bodies become an enum.
     fn lower_response(
         &mut self,
         op: &'a openapiv3::Operation,
@@ -651,49 +719,131 @@ impl<'a> Cx<'a> {
             StatusCode::Code(c) => *c,
             StatusCode::Range(_) => 299,
         });
-        let Some((code, response)) = success.first().copied() else {
+        if success.is_empty() {
             self.note(
                 &pointer.join("responses"),
-                "operation lists no 2XX response; a success is returned as `()`",
+                format!("`{builder}` lists no 2XX response; a success is returned as `()`"),
             );
             return Response {
                 status: "2XX".into(),
                 kind: ResponseKind::Empty,
                 doc: None,
+                also_stream: false,
             };
-        };
-        let at = pointer.join("responses").join(code);
-        let Some((response, at)) = self.resolve_response(response, &at) else {
+        }
+        let mut lowered = Vec::new();
+        for (code, response) in &success {
+            let at = pointer.join("responses").join(code);
+            if let Some((response, at)) = self.resolve_response(response, &at) {
+                let (kind, also_stream) = self.response_kind(response, &at, builder);
+                lowered.push((code, response, kind, also_stream));
+            }
+        }
+        let Some((code, first, kind, also_stream)) = lowered.first().cloned() else {
             return Response {
-                status: code.to_string(),
+                status: "2XX".into(),
                 kind: ResponseKind::Empty,
                 doc: None,
+                also_stream: false,
             };
         };
-        let kind = if response.content.is_empty() {
-            ResponseKind::Empty
-        } else if let Some((media, media_type)) = json_media(&response.content) {
-            match &media_type.schema {
+        let doc = Some(first.description.trim().to_owned()).filter(|d| !d.is_empty());
+        let all_same = lowered.iter().all(|(_, _, k, _)| *k == kind);
+        let all_json_or_empty = lowered
+            .iter()
+            .all(|(_, _, k, _)| matches!(k, ResponseKind::Json(_) | ResponseKind::Empty));
+        if all_same || !all_json_or_empty {
+            if !all_same {
+                self.note(
+                    &pointer.join("responses"),
+                    format!("`{builder}` has several 2XX responses of different kinds; it decodes the {code} one"),
+                );
+            }
+            return Response {
+                status: code.to_string(),
+                kind,
+                doc,
+                also_stream,
+            };
+        }
+        // Different JSON bodies per status: an enum with a variant per status.
+        let mut scope = names::Scope::default();
+        let variants: Vec<StatusVariant> = lowered
+            .iter()
+            .filter_map(|(code, _, kind, _)| {
+                let status = match code {
+                    StatusCode::Code(c) => *c,
+                    StatusCode::Range(_) => return None,
+                };
+                Some(StatusVariant {
+                    name: scope.claim(&status_variant_name(status)),
+                    status,
+                    ty: match kind {
+                        ResponseKind::Json(ty) => Some(ty.clone()),
+                        _ => None,
+                    },
+                })
+            })
+            .collect();
+        let name = self.type_names.claim(&format!("{builder}Response"));
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc: Some(format!("What `{builder}` returns, by status.")),
+                pointer: pointer.join("responses").to_string(),
+                kind: TypeKind::Responses {
+                    variants: variants.clone(),
+                },
+                examples: Vec::new(),
+            },
+        );
+        Response {
+            status: code.to_string(),
+            kind: ResponseKind::ByStatus { name, variants },
+            doc,
+            also_stream: false,
+        }
+    }
+
+    /// How one response's body is read, and whether it can also be streamed.
+    fn response_kind(
+        &mut self,
+        response: &'a openapiv3::Response,
+        at: &Pointer,
+        builder: &str,
+    ) -> (ResponseKind, bool) {
+        if response.content.is_empty() {
+            return (ResponseKind::Empty, false);
+        }
+        let stream = response
+            .content
+            .keys()
+            .any(|m| essence(m) == "text/event-stream");
+        if let Some((media, media_type)) = json_media(&response.content) {
+            let kind = match &media_type.schema {
                 Some(schema) => ResponseKind::Json(self.type_of(
                     schema,
                     &format!("{builder}Response"),
                     &at.join("content").join(media).join("schema"),
                 )),
                 None => ResponseKind::Json(TypeRef::Json),
-            }
+            };
+            return (kind, stream);
+        }
+        if stream {
+            return (ResponseKind::EventStream, false);
+        }
+        let media = response
+            .content
+            .keys()
+            .next()
+            .map(|m| essence(m))
+            .unwrap_or_default();
+        if media.starts_with("text/") {
+            (ResponseKind::Text, false)
         } else {
-            let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            self.error(Diagnostic::new(
-                at.as_str(),
-                format!("response media type(s) {types:?} are not supported"),
-                "describe the response as `application/json`",
-            ));
-            ResponseKind::Empty
-        };
-        Response {
-            status: code.to_string(),
-            kind,
-            doc: Some(response.description.trim().to_owned()).filter(|d| !d.is_empty()),
+            (ResponseKind::Bytes, false)
         }
     }
 
@@ -775,17 +925,72 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The JSON media type of a content map (`application/json`, `…+json`), if any.
+/// A media type without parameters, lowercase: `Application/JSON; charset=utf-8` →
+/// `application/json`.
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The JSON media type of a content map (`application/json`, `…+json`, or `*/*` with a
+/// schema), if any.
 fn json_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
-    content.iter().find(|(media, _)| {
-        let essence = media
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        essence == "application/json" || essence.ends_with("+json")
-    })
+    content
+        .iter()
+        .find(|(media, _)| {
+            let essence = essence(media);
+            essence == "application/json" || essence.ends_with("+json")
+        })
+        .or_else(|| {
+            content
+                .iter()
+                .find(|(media, m)| essence(media) == "*/*" && m.schema.is_some())
+        })
+}
+
+/// The media type a request body is sent as: JSON first, then multipart, then form, then
+/// the first listed, as raw bytes.
+fn pick_body_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&String, &MediaType, BodyKind)> {
+    if let Some((media, m)) = json_media(content) {
+        let sent = match essence(media).as_str() {
+            "*/*" => "application/json".to_owned(),
+            other => other.to_owned(),
+        };
+        return Some((media, m, BodyKind::Json(sent)));
+    }
+    for (want, kind) in [
+        ("multipart/form-data", BodyKind::Multipart),
+        ("application/x-www-form-urlencoded", BodyKind::Form),
+    ] {
+        if let Some((media, m)) = content.iter().find(|(media, _)| essence(media) == want) {
+            return Some((media, m, kind));
+        }
+    }
+    content
+        .iter()
+        .next()
+        .map(|(media, m)| (media, m, BodyKind::Raw(essence(media))))
+}
+
+/// The variant name of a status: `200` → `Ok`, `201` → `Created`, others `Status207`.
+fn status_variant_name(status: u16) -> String {
+    match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritative",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        _ => return format!("Status{status}"),
+    }
+    .to_owned()
 }
 
 fn operation_doc(op: &openapiv3::Operation) -> Option<String> {

@@ -375,7 +375,7 @@ impl<'a> Cx<'a> {
     fn bare_type(&mut self, schema: &'a Schema, hint: &str, pointer: &Pointer) -> TypeRef {
         match shape(schema) {
             Shape::String { values, format } if values.is_empty() => match format.as_deref() {
-                Some("binary") => TypeRef::Bytes,
+                Some("binary") => TypeRef::File,
                 _ => TypeRef::String,
             },
             Shape::Integer { format, unsigned } => integer_type(format.as_deref(), unsigned),
@@ -423,6 +423,9 @@ impl<'a> Cx<'a> {
             Shape::AllOf(parts) if parts.len() == 1 => {
                 self.type_of(&parts[0], hint, &pointer.join("allOf").join(0))
             }
+            Shape::String { values, .. } if values.len() == 1 => {
+                self.constant(&values[0], schema, hint, pointer)
+            }
             _ => {
                 let name = self.type_names.claim(hint);
                 let def = self.define(&name, schema, pointer);
@@ -430,6 +433,33 @@ impl<'a> Cx<'a> {
                 TypeRef::Named(name)
             }
         }
+    }
+
+    /// An inline one-value string enum (a constant such as `object: list`). Every constant
+    /// with the same value shares one type, named after the value (`List`) unless that name
+    /// is taken, then after its first place (`ListCertificatesResponseObject`): specs that
+    /// tag every event and item type repeat the same constants hundreds of times.
+    fn constant(
+        &mut self,
+        value: &str,
+        schema: &'a Schema,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        if let Some(name) = self.constants.get(value) {
+            return TypeRef::Named(name.clone());
+        }
+        let by_value = names::type_name(value);
+        let name = if self.type_names.contains(&by_value) {
+            self.type_names.claim(hint)
+        } else {
+            self.type_names.claim(&by_value)
+        };
+        let mut def = self.define(&name, schema, pointer);
+        def.doc = Some(format!("The constant `{}`.", value.replace('`', "'")));
+        self.types.insert(name.clone(), def);
+        self.constants.insert(value.to_owned(), name.clone());
+        TypeRef::Named(name)
     }
 
     /// Defines the named type `name` for a schema.

@@ -208,6 +208,10 @@ impl ListOrganizationCertificates {
     ) -> crate::runtime::Result<
         crate::runtime::ApiResponse<super::models::ListCertificatesResponse>,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "listOrganizationCertificates",
@@ -217,7 +221,7 @@ impl ListOrganizationCertificates {
         request.query("limit", &self.limit);
         request.query("after", &self.after);
         request.query("order", &self.order);
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(
@@ -270,6 +274,10 @@ impl UploadCertificate {
     ) -> crate::runtime::Result<
         crate::runtime::ApiResponse<super::models::Certificate>,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::POST,
             "uploadCertificate",
@@ -277,7 +285,7 @@ impl UploadCertificate {
             String::from("/organization/certificates"),
         );
         request.json(&self.body)?;
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(UploadCertificate => super::models::Certificate);
@@ -308,6 +316,10 @@ impl ActivateOrganizationCertificates {
             super::models::OrganizationCertificateActivationResponse,
         >,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::POST,
             "activateOrganizationCertificates",
@@ -315,7 +327,7 @@ impl ActivateOrganizationCertificates {
             String::from("/organization/certificates/activate"),
         );
         request.json(&self.body)?;
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(
@@ -349,6 +361,10 @@ impl DeactivateOrganizationCertificates {
             super::models::OrganizationCertificateDeactivationResponse,
         >,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::POST,
             "deactivateOrganizationCertificates",
@@ -356,7 +372,7 @@ impl DeactivateOrganizationCertificates {
             String::from("/organization/certificates/deactivate"),
         );
         request.json(&self.body)?;
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(
@@ -393,6 +409,10 @@ impl GetCertificate {
     ) -> crate::runtime::Result<
         crate::runtime::ApiResponse<super::models::Certificate>,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "getCertificate",
@@ -404,7 +424,7 @@ impl GetCertificate {
                 .concat(),
         );
         request.query("include[]", &self.include);
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(GetCertificate => super::models::Certificate);
@@ -435,6 +455,10 @@ impl ModifyCertificate {
     ) -> crate::runtime::Result<
         crate::runtime::ApiResponse<super::models::Certificate>,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::POST,
             "modifyCertificate",
@@ -446,7 +470,7 @@ impl ModifyCertificate {
                 .concat(),
         );
         request.json(&self.body)?;
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(ModifyCertificate => super::models::Certificate);
@@ -473,6 +497,10 @@ impl DeleteCertificate {
     ) -> crate::runtime::Result<
         crate::runtime::ApiResponse<super::models::DeleteCertificateResponse>,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let request = crate::runtime::Request::new(
             crate::runtime::Method::DELETE,
             "deleteCertificate",
@@ -483,7 +511,7 @@ impl DeleteCertificate {
             ]
                 .concat(),
         );
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(
@@ -534,6 +562,10 @@ impl ListProjectCertificates {
     ) -> crate::runtime::Result<
         crate::runtime::ApiResponse<super::models::ListProjectCertificatesResponse>,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "listProjectCertificates",
@@ -548,7 +580,7 @@ impl ListProjectCertificates {
         request.query("limit", &self.limit);
         request.query("after", &self.after);
         request.query("order", &self.order);
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(
@@ -603,6 +635,10 @@ impl ActivateProjectCertificates {
             super::models::OrganizationProjectCertificateActivationResponse,
         >,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::POST,
             "activateProjectCertificates",
@@ -615,7 +651,7 @@ impl ActivateProjectCertificates {
                 .concat(),
         );
         request.json(&self.body)?;
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(
@@ -650,6 +686,10 @@ impl DeactivateProjectCertificates {
             super::models::OrganizationProjectCertificateDeactivationResponse,
         >,
     > {
+        let request = self.request()?;
+        self.client.execute_json(request).await
+    }
+    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::POST,
             "deactivateProjectCertificates",
@@ -662,7 +702,7 @@ impl DeactivateProjectCertificates {
                 .concat(),
         );
         request.json(&self.body)?;
-        self.client.execute_json(request).await
+        Ok(request)
     }
 }
 crate::runtime::into_future!(

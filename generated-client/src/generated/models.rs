@@ -11,7 +11,7 @@
     clippy::doc_lazy_continuation
 )]
 /// Represents an individual `certificate` uploaded to the organization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Certificate {
     /// The object type.
     ///
@@ -22,28 +22,139 @@ pub struct Certificate {
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the certificate.
-    #[serde(default)]
     pub name: Option<String>,
     /// The Unix timestamp (in seconds) of when the certificate was uploaded.
     pub created_at: i64,
     /// The `certificate_details` property.
     pub certificate_details: CertificateDetails,
     /// Whether the certificate is currently active at the specified scope. Not returned when getting details for a specific certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for Certificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Certificate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Certificate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Certificate, A::Error> {
+                let mut f0: Option<CertificateObject> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<CertificateDetails> = None;
+                let mut f5: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "id" => f1 = Some(map.next_value()?),
+                        "name" => f2 = map.next_value()?,
+                        "created_at" => f3 = Some(map.next_value()?),
+                        "certificate_details" => f4 = Some(map.next_value()?),
+                        "active" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Certificate {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: f2,
+                    created_at: f3
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    certificate_details: f4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "certificate_details",
+                        ))?,
+                    active: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// The constant `certificate.deleted`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum CertificateDeleted {
+    /// `certificate.deleted`
+    #[default]
+    CertificateDeleted,
+    /// A value this version of the client does not know, kept as sent.
+    Other(String),
+}
+impl CertificateDeleted {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CertificateDeleted => "certificate.deleted",
+            Self::Other(value) => value,
+        }
+    }
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "certificate.deleted" => Some(Self::CertificateDeleted),
+            _ => None,
+        }
+    }
+}
+crate::runtime::string_enum!(CertificateDeleted);
 /// The `certificate_details` property of `Certificate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_at: Option<i64>,
     /// The Unix timestamp (in seconds) of when the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// The content of the certificate in PEM format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CertificateDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CertificateDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CertificateDetails` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CertificateDetails, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "valid_at" => f0 = map.next_value()?,
+                        "expires_at" => f1 = map.next_value()?,
+                        "content" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CertificateDetails {
+                    valid_at: f0,
+                    expires_at: f1,
+                    content: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The object type.
 ///
@@ -84,57 +195,136 @@ impl CertificateObject {
 }
 crate::runtime::string_enum!(CertificateObject);
 /// Confirms that a certificate was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCertificateResponse {
     /// The object type, must be `certificate.deleted`.
-    pub object: DeleteCertificateResponseObject,
+    pub object: CertificateDeleted,
     /// The ID of the certificate that was deleted.
     pub id: String,
 }
-/// The object type, must be `certificate.deleted`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum DeleteCertificateResponseObject {
-    /// `certificate.deleted`
-    #[default]
-    CertificateDeleted,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl DeleteCertificateResponseObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CertificateDeleted => "certificate.deleted",
-            Self::Other(value) => value,
+impl<'de> serde::Deserialize<'de> for DeleteCertificateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeleteCertificateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteCertificateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteCertificateResponse, A::Error> {
+                let mut f0: Option<CertificateDeleted> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "id" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeleteCertificateResponse {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
         }
-    }
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "certificate.deleted" => Some(Self::CertificateDeleted),
-            _ => None,
-        }
+        deserializer.deserialize_map(Visitor)
     }
 }
-crate::runtime::string_enum!(DeleteCertificateResponseObject);
 /// The details of an error returned by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error {
     /// A machine-readable error code, if any.
-    #[serde(default)]
     pub code: Option<String>,
     /// A human-readable description of the error.
     pub message: String,
     /// The request parameter the error relates to, if any.
-    #[serde(default)]
     pub param: Option<String>,
     /// The error type, for example `invalid_request_error`.
     pub r#type: String,
 }
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Error` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => f0 = map.next_value()?,
+                        "message" => f1 = Some(map.next_value()?),
+                        "param" => f2 = map.next_value()?,
+                        "type" => f3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Error {
+                    code: f0,
+                    message: f1
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    param: f2,
+                    r#type: f3.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The body of an error response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponse {
     /// The `error` property.
     pub error: Error,
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ErrorResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut f0: Option<Error> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error: f0.ok_or_else(|| serde::de::Error::missing_field("error"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Values of the `include[]` parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -161,94 +351,184 @@ impl Include {
     }
 }
 crate::runtime::string_enum!(Include);
+/// The constant `list`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum List {
+    /// `list`
+    #[default]
+    List,
+    /// A value this version of the client does not know, kept as sent.
+    Other(String),
+}
+impl List {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Other(value) => value,
+        }
+    }
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "list" => Some(Self::List),
+            _ => None,
+        }
+    }
+}
+crate::runtime::string_enum!(List);
 /// A page of the certificates configured for the organization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCertificatesResponse {
     /// The certificates on this page.
     pub data: Vec<OrganizationCertificate>,
     /// The ID of the first certificate on this page, if any.
-    #[serde(default)]
     pub first_id: Option<String>,
     /// The ID of the last certificate on this page; pass it as `after` to fetch the next page.
-    #[serde(default)]
     pub last_id: Option<String>,
     /// Whether more certificates follow this page.
     pub has_more: bool,
     /// The object type, which is always `list`.
-    pub object: ListCertificatesResponseObject,
+    pub object: List,
 }
-/// The object type, which is always `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum ListCertificatesResponseObject {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl ListCertificatesResponseObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Other(value) => value,
+impl<'de> serde::Deserialize<'de> for ListCertificatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListCertificatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListCertificatesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCertificatesResponse, A::Error> {
+                let mut f0: Option<Vec<OrganizationCertificate>> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<List> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "first_id" => f1 = map.next_value()?,
+                        "last_id" => f2 = map.next_value()?,
+                        "has_more" => f3 = Some(map.next_value()?),
+                        "object" => f4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListCertificatesResponse {
+                    data: f0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    first_id: f1,
+                    last_id: f2,
+                    has_more: f3
+                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
+                    object: f4.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                })
+            }
         }
-    }
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "list" => Some(Self::List),
-            _ => None,
-        }
+        deserializer.deserialize_map(Visitor)
     }
 }
-crate::runtime::string_enum!(ListCertificatesResponseObject);
 /// A page of the certificates configured for a project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListProjectCertificatesResponse {
     /// The certificates on this page.
     pub data: Vec<OrganizationProjectCertificate>,
     /// The ID of the first certificate on this page, if any.
-    #[serde(default)]
     pub first_id: Option<String>,
     /// The ID of the last certificate on this page; pass it as `after` to fetch the next page.
-    #[serde(default)]
     pub last_id: Option<String>,
     /// Whether more certificates follow this page.
     pub has_more: bool,
     /// The object type, which is always `list`.
-    pub object: ListProjectCertificatesResponseObject,
+    pub object: List,
 }
-/// The object type, which is always `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum ListProjectCertificatesResponseObject {
-    /// `list`
-    #[default]
-    List,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl ListProjectCertificatesResponseObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Other(value) => value,
+impl<'de> serde::Deserialize<'de> for ListProjectCertificatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListProjectCertificatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListProjectCertificatesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListProjectCertificatesResponse, A::Error> {
+                let mut f0: Option<Vec<OrganizationProjectCertificate>> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<List> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        "first_id" => f1 = map.next_value()?,
+                        "last_id" => f2 = map.next_value()?,
+                        "has_more" => f3 = Some(map.next_value()?),
+                        "object" => f4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListProjectCertificatesResponse {
+                    data: f0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    first_id: f1,
+                    last_id: f2,
+                    has_more: f3
+                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
+                    object: f4.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                })
+            }
         }
-    }
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "list" => Some(Self::List),
-            _ => None,
-        }
+        deserializer.deserialize_map(Visitor)
     }
 }
-crate::runtime::string_enum!(ListProjectCertificatesResponseObject);
 /// The changes to make to a certificate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ModifyCertificateRequest {
     /// The updated name for the certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ModifyCertificateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ModifyCertificateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ModifyCertificateRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyCertificateRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ModifyCertificateRequest {
+                    name: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Defaults to `"desc"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -279,14 +559,13 @@ impl Order {
 }
 crate::runtime::string_enum!(Order);
 /// Represents an individual certificate configured at the organization level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationCertificate {
     /// The object type, which is always `organization.certificate`.
     pub object: OrganizationCertificateObject,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the certificate.
-    #[serde(default)]
     pub name: Option<String>,
     /// The Unix timestamp (in seconds) of when the certificate was uploaded.
     pub created_at: i64,
@@ -295,24 +574,66 @@ pub struct OrganizationCertificate {
     /// Whether the certificate is currently active at the organization level.
     pub active: bool,
 }
-/// The certificates activated at the organization level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationCertificateActivationResponse {
-    /// The organization certificate activation result type.
-    pub object: OrganizationCertificateActivationResponseObject,
-    /// The certificates, as configured after the call.
-    pub data: Vec<OrganizationCertificate>,
+impl<'de> serde::Deserialize<'de> for OrganizationCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationCertificate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrganizationCertificate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationCertificate, A::Error> {
+                let mut f0: Option<OrganizationCertificateObject> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<OrganizationCertificateDetails> = None;
+                let mut f5: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "id" => f1 = Some(map.next_value()?),
+                        "name" => f2 = map.next_value()?,
+                        "created_at" => f3 = Some(map.next_value()?),
+                        "certificate_details" => f4 = Some(map.next_value()?),
+                        "active" => f5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationCertificate {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: f2,
+                    created_at: f3
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    certificate_details: f4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "certificate_details",
+                        ))?,
+                    active: f5.ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
-/// The organization certificate activation result type.
+/// The constant `organization.certificate.activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum OrganizationCertificateActivationResponseObject {
+pub enum OrganizationCertificateActivation {
     /// `organization.certificate.activation`
     #[default]
     OrganizationCertificateActivation,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
-impl OrganizationCertificateActivationResponseObject {
+impl OrganizationCertificateActivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -331,25 +652,59 @@ impl OrganizationCertificateActivationResponseObject {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationCertificateActivationResponseObject);
-/// The certificates deactivated at the organization level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationCertificateDeactivationResponse {
-    /// The organization certificate deactivation result type.
-    pub object: OrganizationCertificateDeactivationResponseObject,
+crate::runtime::string_enum!(OrganizationCertificateActivation);
+/// The certificates activated at the organization level.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationCertificateActivationResponse {
+    /// The organization certificate activation result type.
+    pub object: OrganizationCertificateActivation,
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationCertificate>,
 }
-/// The organization certificate deactivation result type.
+impl<'de> serde::Deserialize<'de> for OrganizationCertificateActivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationCertificateActivationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrganizationCertificateActivationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationCertificateActivationResponse, A::Error> {
+                let mut f0: Option<OrganizationCertificateActivation> = None;
+                let mut f1: Option<Vec<OrganizationCertificate>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "data" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationCertificateActivationResponse {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// The constant `organization.certificate.deactivation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum OrganizationCertificateDeactivationResponseObject {
+pub enum OrganizationCertificateDeactivation {
     /// `organization.certificate.deactivation`
     #[default]
     OrganizationCertificateDeactivation,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
-impl OrganizationCertificateDeactivationResponseObject {
+impl OrganizationCertificateDeactivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -368,18 +723,94 @@ impl OrganizationCertificateDeactivationResponseObject {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationCertificateDeactivationResponseObject);
+crate::runtime::string_enum!(OrganizationCertificateDeactivation);
+/// The certificates deactivated at the organization level.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationCertificateDeactivationResponse {
+    /// The organization certificate deactivation result type.
+    pub object: OrganizationCertificateDeactivation,
+    /// The certificates, as configured after the call.
+    pub data: Vec<OrganizationCertificate>,
+}
+impl<'de> serde::Deserialize<'de> for OrganizationCertificateDeactivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationCertificateDeactivationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrganizationCertificateDeactivationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationCertificateDeactivationResponse, A::Error> {
+                let mut f0: Option<OrganizationCertificateDeactivation> = None;
+                let mut f1: Option<Vec<OrganizationCertificate>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "data" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationCertificateDeactivationResponse {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `certificate_details` property of `OrganizationCertificate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_at: Option<i64>,
     /// The Unix timestamp (in seconds) of when the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
 }
-/// The object type, which is always `organization.certificate`.
+impl<'de> serde::Deserialize<'de> for OrganizationCertificateDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationCertificateDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrganizationCertificateDetails` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationCertificateDetails, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "valid_at" => f0 = map.next_value()?,
+                        "expires_at" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationCertificateDetails {
+                    valid_at: f0,
+                    expires_at: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// The constant `organization.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OrganizationCertificateObject {
     /// `organization.certificate`
@@ -405,14 +836,13 @@ impl OrganizationCertificateObject {
 }
 crate::runtime::string_enum!(OrganizationCertificateObject);
 /// Represents an individual certificate configured at the project level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationProjectCertificate {
     /// The object type, which is always `organization.project.certificate`.
     pub object: OrganizationProjectCertificateObject,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the certificate.
-    #[serde(default)]
     pub name: Option<String>,
     /// The Unix timestamp (in seconds) of when the certificate was uploaded.
     pub created_at: i64,
@@ -421,24 +851,66 @@ pub struct OrganizationProjectCertificate {
     /// Whether the certificate is currently active at the project level.
     pub active: bool,
 }
-/// The certificates activated at the project level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationProjectCertificateActivationResponse {
-    /// The project certificate activation result type.
-    pub object: OrganizationProjectCertificateActivationResponseObject,
-    /// The certificates, as configured after the call.
-    pub data: Vec<OrganizationProjectCertificate>,
+impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationProjectCertificate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrganizationProjectCertificate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationProjectCertificate, A::Error> {
+                let mut f0: Option<OrganizationProjectCertificateObject> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<OrganizationProjectCertificateDetails> = None;
+                let mut f5: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "id" => f1 = Some(map.next_value()?),
+                        "name" => f2 = map.next_value()?,
+                        "created_at" => f3 = Some(map.next_value()?),
+                        "certificate_details" => f4 = Some(map.next_value()?),
+                        "active" => f5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationProjectCertificate {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: f2,
+                    created_at: f3
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    certificate_details: f4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "certificate_details",
+                        ))?,
+                    active: f5.ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
-/// The project certificate activation result type.
+/// The constant `organization.project.certificate.activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum OrganizationProjectCertificateActivationResponseObject {
+pub enum OrganizationProjectCertificateActivation {
     /// `organization.project.certificate.activation`
     #[default]
     OrganizationProjectCertificateActivation,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
-impl OrganizationProjectCertificateActivationResponseObject {
+impl OrganizationProjectCertificateActivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -457,25 +929,61 @@ impl OrganizationProjectCertificateActivationResponseObject {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationProjectCertificateActivationResponseObject);
-/// The certificates deactivated at the project level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationProjectCertificateDeactivationResponse {
-    /// The project certificate deactivation result type.
-    pub object: OrganizationProjectCertificateDeactivationResponseObject,
+crate::runtime::string_enum!(OrganizationProjectCertificateActivation);
+/// The certificates activated at the project level.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationProjectCertificateActivationResponse {
+    /// The project certificate activation result type.
+    pub object: OrganizationProjectCertificateActivation,
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationProjectCertificate>,
 }
-/// The project certificate deactivation result type.
+impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateActivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationProjectCertificateActivationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `OrganizationProjectCertificateActivationResponse` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationProjectCertificateActivationResponse, A::Error> {
+                let mut f0: Option<OrganizationProjectCertificateActivation> = None;
+                let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "data" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationProjectCertificateActivationResponse {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// The constant `organization.project.certificate.deactivation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum OrganizationProjectCertificateDeactivationResponseObject {
+pub enum OrganizationProjectCertificateDeactivation {
     /// `organization.project.certificate.deactivation`
     #[default]
     OrganizationProjectCertificateDeactivation,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
-impl OrganizationProjectCertificateDeactivationResponseObject {
+impl OrganizationProjectCertificateDeactivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -494,18 +1002,97 @@ impl OrganizationProjectCertificateDeactivationResponseObject {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationProjectCertificateDeactivationResponseObject);
+crate::runtime::string_enum!(OrganizationProjectCertificateDeactivation);
+/// The certificates deactivated at the project level.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrganizationProjectCertificateDeactivationResponse {
+    /// The project certificate deactivation result type.
+    pub object: OrganizationProjectCertificateDeactivation,
+    /// The certificates, as configured after the call.
+    pub data: Vec<OrganizationProjectCertificate>,
+}
+impl<'de> serde::Deserialize<'de>
+for OrganizationProjectCertificateDeactivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationProjectCertificateDeactivationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `OrganizationProjectCertificateDeactivationResponse` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationProjectCertificateDeactivationResponse, A::Error> {
+                let mut f0: Option<OrganizationProjectCertificateDeactivation> = None;
+                let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => f0 = Some(map.next_value()?),
+                        "data" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationProjectCertificateDeactivationResponse {
+                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `certificate_details` property of `OrganizationProjectCertificate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationProjectCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_at: Option<i64>,
     /// The Unix timestamp (in seconds) of when the certificate expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
 }
-/// The object type, which is always `organization.project.certificate`.
+impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationProjectCertificateDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrganizationProjectCertificateDetails` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationProjectCertificateDetails, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "valid_at" => f0 = map.next_value()?,
+                        "expires_at" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationProjectCertificateDetails {
+                    valid_at: f0,
+                    expires_at: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// The constant `organization.project.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OrganizationProjectCertificateObject {
     /// `organization.project.certificate`
@@ -533,19 +1120,88 @@ impl OrganizationProjectCertificateObject {
 }
 crate::runtime::string_enum!(OrganizationProjectCertificateObject);
 /// The certificates to activate or deactivate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ToggleCertificatesRequest {
     /// The IDs of the certificates, 1 to 10 of them.
     ///
     /// Holds 1 to 10 items.
     pub certificate_ids: Vec<String>,
 }
+impl<'de> serde::Deserialize<'de> for ToggleCertificatesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ToggleCertificatesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ToggleCertificatesRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ToggleCertificatesRequest, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "certificate_ids" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ToggleCertificatesRequest {
+                    certificate_ids: f0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "certificate_ids",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The certificate to upload.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadCertificateRequest {
     /// An optional name for the certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The certificate content in PEM format
     pub certificate: String,
+}
+impl<'de> serde::Deserialize<'de> for UploadCertificateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadCertificateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UploadCertificateRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadCertificateRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "certificate" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadCertificateRequest {
+                    name: f0,
+                    certificate: f1
+                        .ok_or_else(|| serde::de::Error::missing_field("certificate"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

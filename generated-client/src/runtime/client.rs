@@ -7,7 +7,7 @@ use super::{AuthScheme, Error, Result};
 use crate::generated::API;
 use bytes::Bytes;
 use reqwest::header::{
-    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use reqwest::{StatusCode, Url};
 use std::fmt;
@@ -86,8 +86,19 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>> {
+        self.execute_decode(request, |_, body| serde_json::from_slice(body))
+            .await
+    }
+
+    /// Sends a request and decodes the success body with `decode(status, body)` (for
+    /// operations whose statuses have different bodies).
+    pub(crate) async fn execute_decode<T>(
+        &self,
+        request: Request,
+        decode: fn(u16, &[u8]) -> serde_json::Result<T>,
+    ) -> Result<ApiResponse<T>> {
         let (status, headers, body) = self.send(&request).await?;
-        match serde_json::from_slice(&body) {
+        match decode(status.as_u16(), &body) {
             Ok(data) => Ok(ApiResponse::new(status, headers, data)),
             Err(source) => Err(Error::Decode {
                 operation: request.operation,
@@ -106,10 +117,68 @@ impl Client {
         Ok(ApiResponse::new(status, headers, ()))
     }
 
+    /// Sends a request whose success body is text.
+    #[allow(dead_code)] // Used by generated code for `text/*` responses.
+    pub(crate) async fn execute_text(&self, request: Request) -> Result<ApiResponse<String>> {
+        let (status, headers, body) = self.send(&request).await?;
+        Ok(ApiResponse::new(
+            status,
+            headers,
+            String::from_utf8_lossy(&body).into_owned(),
+        ))
+    }
+
+    /// Sends a request whose success body is bytes (audio, images, files…).
+    #[allow(dead_code)] // Used by generated code for binary responses.
+    pub(crate) async fn execute_bytes(&self, request: Request) -> Result<ApiResponse<Bytes>> {
+        let (status, headers, body) = self.send(&request).await?;
+        Ok(ApiResponse::new(status, headers, body))
+    }
+
+    /// Sends a request and returns the success body as a stream of chunks, as they arrive
+    /// (`text/event-stream`). Errors are retried as usual until the stream starts.
+    #[allow(dead_code)] // Used by generated code for streamed responses.
+    pub(crate) async fn execute_stream(&self, request: Request) -> Result<ApiResponse<ByteStream>> {
+        let response = match self.attempts(&request, true).await? {
+            Received::Stream(response) => response,
+            Received::Body(..) => unreachable!("streaming attempts return the response unread"),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let client = self.clone();
+        let operation = request.operation;
+        let stream = futures_util::stream::unfold(Some(response), move |state| {
+            let client = client.clone();
+            async move {
+                let mut response = state?;
+                match response.chunk().await {
+                    Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                    Ok(None) => None,
+                    Err(e) => Some((Err(client.transport_error_for(operation, e, 1)), None)),
+                }
+            }
+        });
+        Ok(ApiResponse::new(
+            status,
+            headers,
+            ByteStream(Box::pin(stream)),
+        ))
+    }
+
     /// Sends with retries; returns the status, headers and body of a success.
     async fn send(&self, request: &Request) -> Result<(StatusCode, HeaderMap, Bytes)> {
+        match self.attempts(request, false).await? {
+            Received::Body(status, headers, body) => Ok((status, headers, body)),
+            Received::Stream(_) => unreachable!("non-streaming attempts read the body"),
+        }
+    }
+
+    /// The attempt loop: sends, retries what is worth retrying, and returns the success
+    /// (with its body read, or unread when `stream` is set).
+    async fn attempts(&self, request: &Request, stream: bool) -> Result<Received> {
         let inner = &*self.inner;
         let url = self.url(request)?;
+        let cookie = request.cookie_header();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -125,25 +194,28 @@ impl Client {
             for (name, value) in &request.headers {
                 builder = builder.header(name, value.clone());
             }
-            if let Some(body) = &request.body {
+            if let Some(cookie) = &cookie {
+                builder = builder.header(COOKIE, cookie.clone());
+            }
+            if let Some((content_type, body)) = &request.body {
                 builder = builder
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .header(CONTENT_TYPE, content_type.clone())
                     .body(body.clone());
             }
             let outcome = match builder.send().await {
+                Ok(response) if stream && response.status().is_success() => {
+                    return Ok(Received::Stream(response));
+                }
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Ok((status, headers, body)),
-                        Err(e) => Err(e),
-                    }
+                    response.bytes().await.map(|body| (status, headers, body))
                 }
                 Err(e) => Err(e),
             };
             match outcome {
                 Ok((status, headers, body)) if status.is_success() => {
-                    return Ok((status, headers, body));
+                    return Ok(Received::Body(status, headers, body));
                 }
                 Ok((status, headers, body)) => {
                     if retries_left && should_retry(status, &headers) {
@@ -236,10 +308,19 @@ impl Client {
     }
 
     fn transport_error(&self, request: &Request, e: reqwest::Error, attempts: u32) -> Error {
+        self.transport_error_for(request.operation, e, attempts)
+    }
+
+    fn transport_error_for(
+        &self,
+        operation: &'static str,
+        e: reqwest::Error,
+        attempts: u32,
+    ) -> Error {
         let e = e.without_url();
         if e.is_timeout() {
             return Error::Timeout {
-                operation: request.operation,
+                operation,
                 timeout: self.inner.timeout,
                 attempts,
             };
@@ -258,7 +339,7 @@ impl Client {
             message = message.replace(self.inner.secret.as_str(), "[redacted]");
         }
         Error::Connection {
-            operation: request.operation,
+            operation,
             host: self.inner.host.clone(),
             message,
             attempts,
@@ -320,17 +401,37 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .then(|| Duration::from_secs_f64(delay))
 }
 
-/// A number in [0, 1) from the standard library's randomly seeded hasher.
+/// A number in [0, 1).
 fn random_unit() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0),
-    );
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    (super::random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// What an attempt loop returns.
+enum Received {
+    Body(StatusCode, HeaderMap, Bytes),
+    Stream(reqwest::Response),
+}
+
+/// A response body as a stream of chunks, as they arrive (what `send_stream()` and
+/// `text/event-stream` operations return). Each item is a chunk or the error that ended the
+/// stream.
+pub struct ByteStream(std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<Bytes>> + Send>>);
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
 }
 
 /// Configures a [`Client`]. Every setting has a default except the API key.

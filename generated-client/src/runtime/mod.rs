@@ -4,14 +4,18 @@
 
 mod client;
 mod error;
+mod multipart;
 mod pagination;
 mod request;
 
-pub use client::{Client, ClientBuilder};
+pub use bytes::Bytes;
+pub use client::{ByteStream, Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorBody, Error, Result};
+pub use multipart::FileUpload;
 pub use request::ApiResponse;
 
 pub(crate) use futures_core::Stream;
+pub(crate) use multipart::Multipart;
 pub(crate) use pagination::{Page, Paginated, paginate};
 pub(crate) use request::{ParamValue, Request, encode_path};
 pub(crate) use reqwest::Method;
@@ -160,4 +164,69 @@ where
     E: serde::de::Error,
 {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+/// A random number from the standard library's randomly seeded hasher (for backoff jitter
+/// and multipart boundaries; not for secrets).
+pub(crate) fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0),
+    );
+    hasher.finish()
+}
+
+/// A value's JSON text (for parameters described by `content: application/json` in a path
+/// or a cookie).
+#[allow(dead_code)] // Used by generated code for JSON-encoded path and cookie parameters.
+pub(crate) fn json_text(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::invalid_input(format!("a parameter cannot be encoded as JSON: {e}")))
+}
+
+/// An object key as the deserializer has it: borrowed from the input when it can be, so
+/// that reading a struct allocates nothing for its keys.
+pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key, owned (for additional-properties maps).
+    #[allow(dead_code)] // Used by generated code for structs with additional properties.
+    pub(crate) fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }

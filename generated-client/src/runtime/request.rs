@@ -20,7 +20,10 @@ pub(crate) struct Request {
     /// The query string, encoded, without the `?`.
     pub(crate) query: String,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) body: Option<Bytes>,
+    /// The body and its content type.
+    pub(crate) body: Option<(HeaderValue, Bytes)>,
+    /// Cookie parameters, already `name=value`.
+    cookies: Vec<String>,
 }
 
 /// Characters kept as they are in a path segment: RFC 3986's unreserved set.
@@ -49,6 +52,7 @@ impl Request {
             query: String::new(),
             headers: Vec::new(),
             body: None,
+            cookies: Vec::new(),
         }
     }
 
@@ -69,20 +73,110 @@ impl Request {
         });
     }
 
-    /// Adds one `name=a,b,c` pair for a list, the commas unencoded (nothing when there are
-    /// no values).
-    #[allow(dead_code)] // Used by generated code for `explode: false` parameters.
-    pub(crate) fn query_joined(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
+    /// Adds one pair for a list, its values joined by `separator` (`,` for `explode: false`,
+    /// a space for `spaceDelimited`, `|` for `pipeDelimited`); nothing when there are no
+    /// values.
+    #[allow(dead_code)] // Used by generated code for `explode: false` and delimited lists.
+    pub(crate) fn query_joined(
+        &mut self,
+        name: &str,
+        value: &(impl ParamValue + ?Sized),
+        separator: &str,
+    ) {
         let mut first = true;
         value.for_each_value(&mut |v| {
             if first {
                 self.start_pair(name);
                 first = false;
-            } else {
+            } else if separator == "," {
+                // RFC 6570 form style keeps the commas between values as they are.
                 self.query.push(',');
+            } else {
+                self.query
+                    .extend(utf8_percent_encode(separator, QUERY_COMPONENT));
             }
             self.query.extend(utf8_percent_encode(v, QUERY_COMPONENT));
         });
+    }
+
+    fn push_pair(&mut self, name: &str, value: &str) {
+        self.start_pair(name);
+        self.query
+            .extend(utf8_percent_encode(value, QUERY_COMPONENT));
+    }
+
+    /// An object as its own pairs (`style: form`, exploded): `k1=v1&k2=v2`; nested values
+    /// are sent as JSON text.
+    #[allow(dead_code)] // Used by generated code for object query parameters.
+    pub(crate) fn query_object(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        if let serde_json::Value::Object(map) = self.to_json(value)? {
+            for (key, v) in map {
+                for text in scalar_texts(&v) {
+                    self.push_pair(&key, &text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `style: deepObject`: `name[key]=value`, nested as `name[a][b]=value`, list items as
+    /// `name[key][]=value`.
+    #[allow(dead_code)] // Used by generated code for deepObject parameters.
+    pub(crate) fn query_deep(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
+        let value = self.to_json(value)?;
+        let mut pairs = Vec::new();
+        flatten_brackets(name.to_owned(), &value, &mut pairs);
+        for (key, v) in pairs {
+            self.push_pair(&key, &v);
+        }
+        Ok(())
+    }
+
+    /// A parameter described by `content: application/json`: its JSON text.
+    #[allow(dead_code)] // Used by generated code for JSON-encoded parameters.
+    pub(crate) fn query_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
+        let value = self.to_json(value)?;
+        if !value.is_null() {
+            self.push_pair(name, &value.to_string());
+        }
+        Ok(())
+    }
+
+    /// A cookie parameter (all of them travel in one `Cookie` header).
+    #[allow(dead_code)] // Used by generated code for cookie parameters.
+    pub(crate) fn cookie(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
+        let mut joined: Option<String> = None;
+        value.for_each_value(&mut |v| match &mut joined {
+            Some(j) => {
+                j.push(',');
+                j.push_str(v);
+            }
+            None => joined = Some(v.to_owned()),
+        });
+        if let Some(v) = joined {
+            self.cookies.push(format!(
+                "{}={}",
+                utf8_percent_encode(name, QUERY_COMPONENT),
+                utf8_percent_encode(&v, QUERY_COMPONENT)
+            ));
+        }
+    }
+
+    /// The `Cookie` header of the cookie parameters, if any.
+    pub(crate) fn cookie_header(&self) -> Option<HeaderValue> {
+        if self.cookies.is_empty() {
+            return None;
+        }
+        HeaderValue::from_str(&self.cookies.join("; ")).ok()
+    }
+
+    fn to_json(&self, value: &impl serde::Serialize) -> Result<serde_json::Value> {
+        serde_json::to_value(value).map_err(|e| {
+            Error::invalid_input(format!(
+                "{}: a parameter cannot be encoded: {e}",
+                self.operation
+            ))
+        })
     }
 
     /// Adds a header (values of a list are joined with `,`; nothing for `None`).
@@ -113,16 +207,138 @@ impl Request {
         Ok(())
     }
 
-    /// Sets a JSON body.
+    /// Sets a JSON body (`application/json`).
     pub(crate) fn json(&mut self, body: &impl serde::Serialize) -> Result<()> {
+        self.json_as("application/json", body)
+    }
+
+    /// Sets a JSON body with another JSON media type (`application/merge-patch+json`, …).
+    pub(crate) fn json_as(
+        &mut self,
+        content_type: &'static str,
+        body: &impl serde::Serialize,
+    ) -> Result<()> {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::invalid_input(format!(
                 "{}: the request body cannot be encoded as JSON: {e}",
                 self.operation
             ))
         })?;
-        self.body = Some(Bytes::from(bytes));
+        self.body = Some((HeaderValue::from_static(content_type), Bytes::from(bytes)));
         Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: each field as `name=value`, lists
+    /// as repeated pairs, objects in brackets (`name[key]=value`).
+    #[allow(dead_code)] // Used by generated code for form bodies.
+    pub(crate) fn form(&mut self, body: &impl serde::Serialize) -> Result<()> {
+        let value = self.to_json(body)?;
+        let mut encoded = String::new();
+        if let serde_json::Value::Object(map) = value {
+            for (key, v) in map {
+                let mut pairs = Vec::new();
+                match &v {
+                    serde_json::Value::Array(items)
+                        if items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+                    {
+                        pairs.extend(
+                            items
+                                .iter()
+                                .flat_map(scalar_texts)
+                                .map(|t| (key.clone(), t)),
+                        );
+                    }
+                    _ => flatten_brackets(key.clone(), &v, &mut pairs),
+                }
+                for (k, text) in pairs {
+                    if !encoded.is_empty() {
+                        encoded.push('&');
+                    }
+                    encoded.extend(utf8_percent_encode(&k, QUERY_COMPONENT));
+                    encoded.push('=');
+                    encoded.extend(utf8_percent_encode(&text, QUERY_COMPONENT));
+                }
+            }
+        }
+        self.body = Some((
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+            Bytes::from(encoded),
+        ));
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    #[allow(dead_code)] // Used by generated code for multipart bodies.
+    pub(crate) fn multipart(&mut self, form: super::Multipart) {
+        let (content_type, bytes) = form.finish();
+        self.body = HeaderValue::from_str(&content_type)
+            .ok()
+            .map(|ct| (ct, bytes));
+    }
+
+    /// Sets a body of raw bytes with its media type.
+    #[allow(dead_code)] // Used by generated code for non-JSON bodies.
+    pub(crate) fn raw(&mut self, content_type: &'static str, body: Bytes) {
+        self.body = Some((HeaderValue::from_static(content_type), body));
+    }
+
+    /// Asks for a `text/event-stream` response.
+    #[allow(dead_code)] // Used by generated code for streamable responses.
+    pub(crate) fn accept_event_stream(&mut self) {
+        self.headers.push((
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("text/event-stream"),
+        ));
+    }
+
+    /// Adds a header holding a value's JSON text.
+    #[allow(dead_code)] // Used by generated code for JSON-encoded header parameters.
+    pub(crate) fn header_json(
+        &mut self,
+        name: &'static str,
+        value: &impl serde::Serialize,
+    ) -> Result<()> {
+        let value = self.to_json(value)?;
+        if value.is_null() {
+            return Ok(());
+        }
+        self.header(name, &value.to_string())
+    }
+}
+
+/// The texts of a scalar (or of each scalar item of a list); `null` gives none, objects
+/// give their JSON text.
+fn scalar_texts(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Null => Vec::new(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Bool(b) => vec![b.to_string()],
+        serde_json::Value::Number(n) => vec![n.to_string()],
+        serde_json::Value::Array(items) => items.iter().flat_map(scalar_texts).collect(),
+        serde_json::Value::Object(_) => vec![value.to_string()],
+    }
+}
+
+/// `name[key]=value` pairs of a value, nested objects as `name[a][b]`, lists as `name[]`
+/// (lists of objects as `name[0][key]`).
+fn flatten_brackets(name: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                flatten_brackets(format!("{name}[{key}]"), v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                if v.is_object() || v.is_array() {
+                    flatten_brackets(format!("{name}[{i}]"), v, out);
+                } else {
+                    flatten_brackets(format!("{name}[]"), v, out);
+                }
+            }
+        }
+        scalar => out.extend(scalar_texts(scalar).into_iter().map(|t| (name.clone(), t))),
     }
 }
 
@@ -273,6 +489,33 @@ mod tests {
     }
 
     #[test]
+    fn object_parameters_and_form_bodies() {
+        let mut r = Request::new(Method::GET, "op", "/x", "/x".into());
+        // Keys in alphabetical order: without serde_json's `preserve_order`, objects are sorted.
+        let metadata = serde_json::json!({"range": {"gte": 1}, "tags": ["x", "y"], "team": "a b"});
+        r.query_deep("metadata", &metadata).unwrap();
+        r.query_object(&serde_json::json!({"gt": 5, "lt": null}))
+            .unwrap();
+        r.query_json("filter", &serde_json::json!({"a": [1]}))
+            .unwrap();
+        r.query_joined("piped", &vec!["a".to_owned(), "b".to_owned()], "|");
+        r.query_joined("spaced", &vec!["a".to_owned(), "b".to_owned()], " ");
+        assert_eq!(
+            r.query,
+            "metadata[range][gte]=1&metadata[tags][]=x&metadata[tags][]=y&metadata[team]=a%20b&gt=5\
+             &filter=%7B%22a%22%3A[1]%7D&piped=a%7Cb&spaced=a%20b"
+        );
+        r.form(&serde_json::json!({"ids": [1, 2], "meta": {"k": "v"}, "name": "n", "none": null}))
+            .unwrap();
+        let (content_type, body) = r.body.clone().unwrap();
+        assert_eq!(content_type, "application/x-www-form-urlencoded");
+        assert_eq!(body, "ids=1&ids=2&meta[k]=v&name=n");
+        r.cookie("session", "a;b");
+        r.cookie("theme", &Some("dark".to_owned()));
+        assert_eq!(r.cookie_header().unwrap(), "session=a%3Bb; theme=dark");
+    }
+
+    #[test]
     fn query_pairs() {
         let mut r = Request::new(Method::GET, "op", "/x", "/x".into());
         r.query(
@@ -281,7 +524,7 @@ mod tests {
         );
         r.query("limit", &Some(5i64));
         r.query("after", &None::<String>);
-        r.query_joined("ids", &vec!["a".to_owned(), "b".to_owned()]);
+        r.query_joined("ids", &vec!["a".to_owned(), "b".to_owned()], ",");
         assert_eq!(
             r.query,
             "include[]=content&include[]=a%26b%3Dc&limit=5&ids=a,b"
