@@ -53,7 +53,7 @@
 mod generated;
 mod runtime;
 
-pub use generated::{builders, models};
+pub use generated::{builders, models, resources};
 pub use runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder,
     Error, FileUpload, Result,

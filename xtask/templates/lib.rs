@@ -13,7 +13,7 @@ mod generated;
 #[allow(dead_code, unused_imports, unused_macros)]
 mod runtime;
 
-pub use generated::{builders, models};
+pub use generated::{builders, models, resources};
 pub use runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder, Error,
     FileUpload, Result,

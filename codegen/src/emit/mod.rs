@@ -4,6 +4,7 @@
 mod docs;
 mod models;
 mod operations;
+mod resources;
 
 use crate::ir::{Api, Auth, TypeRef};
 use crate::render::render;
@@ -16,6 +17,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         render("mod.rs", module_root(api, config))?,
         render("models.rs", models::models(api))?,
         render("builders.rs", operations::builders(api))?,
+        render("resources.rs", resources::resources(api))?,
     ])
 }
 
@@ -43,6 +45,7 @@ fn module_root(api: &Api, config: &Config) -> TokenStream {
 
         pub mod builders;
         pub mod models;
+        pub mod resources;
 
         /// What the runtime needs to know about this API.
         pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {

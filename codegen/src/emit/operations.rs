@@ -109,8 +109,17 @@ fn inputs<'o>(op: &'o Operation, api: &Api) -> Vec<Input<'o>> {
     out
 }
 
+/// The required inputs of an operation, in the order its `Client` method takes them.
+pub(crate) fn argument_inputs(op: &Operation, api: &Api) -> Vec<(String, TypeRef)> {
+    inputs(op, api)
+        .into_iter()
+        .filter(|i| i.argument)
+        .map(|i| (i.name.to_owned(), i.ty.clone()))
+        .collect()
+}
+
 /// The type a method takes for a value of `ty`, and how to turn the argument into the value.
-fn argument(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+pub(crate) fn argument(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
     match ty.non_null() {
         TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
         TypeRef::Vec(item) if **item == TypeRef::String => (
@@ -226,7 +235,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
 }
 
 /// `field: value,`, or the shorthand `field,` when the value is the variable of that name.
-fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
+pub(crate) fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
     if *field == value.to_string() {
         quote!(#field,)
     } else {

@@ -6,6 +6,7 @@
 //! The certificate endpoints of the OpenAI Admin API: upload, list, get, rename and delete the mTLS certificates of an organization, and activate or deactivate them for the organization or for one project. Written by this project from the public API reference; requests are authenticated with an Admin API key.
 pub mod builders;
 pub mod models;
+pub mod resources;
 /// What the runtime needs to know about this API.
 pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     title: "OpenAI Admin API — certificates",

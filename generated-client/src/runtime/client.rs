@@ -176,6 +176,50 @@ impl Client {
     /// The attempt loop: sends, retries what is worth retrying, and returns the success
     /// (with its body read, or unread when `stream` is set).
     async fn attempts(&self, request: &Request, stream: bool) -> Result<Received> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let span = tracing::info_span!(
+                "api_request",
+                operation = request.operation,
+                method = %request.method,
+                path = request.path_template,
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let started = std::time::Instant::now();
+            let received = self
+                .attempts_untraced(request, stream)
+                .instrument(span.clone())
+                .await;
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match &received {
+                Ok(Received::Body(status, headers, _)) => {
+                    record_response(&span, *status, headers);
+                }
+                Ok(Received::Stream(response)) => {
+                    record_response(&span, response.status(), response.headers());
+                }
+                Err(e) => {
+                    if let Some(status) = e.status() {
+                        span.record("status", status.as_u16());
+                    }
+                    if let Some(id) = e.request_id() {
+                        span.record("request_id", id);
+                    }
+                    span.record("attempts", e.attempts());
+                    span.in_scope(|| tracing::warn!(error = %e, "request failed"));
+                }
+            }
+            received
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.attempts_untraced(request, stream).await
+    }
+
+    async fn attempts_untraced(&self, request: &Request, stream: bool) -> Result<Received> {
         let inner = &*self.inner;
         let url = self.url(request)?;
         let cookie = request.cookie_header();
@@ -202,6 +246,8 @@ impl Client {
                     .header(CONTENT_TYPE, content_type.clone())
                     .body(body.clone());
             }
+            #[cfg(feature = "tracing")]
+            let sent = std::time::Instant::now();
             let outcome = match builder.send().await {
                 Ok(response) if stream && response.status().is_success() => {
                     return Ok(Received::Stream(response));
@@ -213,6 +259,23 @@ impl Client {
                 }
                 Err(e) => Err(e),
             };
+            #[cfg(feature = "tracing")]
+            match &outcome {
+                Ok((status, headers, _)) => tracing::debug!(
+                    attempt,
+                    status = status.as_u16(),
+                    request_id = request_id(headers).as_deref(),
+                    duration_ms = sent.elapsed().as_millis() as u64,
+                    "response received"
+                ),
+                Err(e) => tracing::debug!(
+                    attempt,
+                    timeout = e.is_timeout(),
+                    connect = e.is_connect(),
+                    duration_ms = sent.elapsed().as_millis() as u64,
+                    "attempt failed"
+                ),
+            }
             match outcome {
                 Ok((status, headers, body)) if status.is_success() => {
                     return Ok(Received::Body(status, headers, body));
@@ -220,6 +283,13 @@ impl Client {
                 Ok((status, headers, body)) => {
                     if retries_left && should_retry(status, &headers) {
                         let delay = retry_after(&headers).unwrap_or_else(|| self.backoff(attempt));
+                        #[cfg(feature = "tracing")]
+                        tracing::info!(
+                            attempt,
+                            status = status.as_u16(),
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying"
+                        );
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -227,7 +297,15 @@ impl Client {
                 }
                 Err(e) => {
                     if retries_left {
-                        tokio::time::sleep(self.backoff(attempt)).await;
+                        let delay = self.backoff(attempt);
+                        #[cfg(feature = "tracing")]
+                        tracing::info!(
+                            attempt,
+                            timeout = e.is_timeout(),
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after a transport error"
+                        );
+                        tokio::time::sleep(delay).await;
                         continue;
                     }
                     return Err(self.transport_error(request, e, attempt));
@@ -826,5 +904,14 @@ mod tests {
         ] {
             assert_eq!(base64(input.as_bytes()), expected);
         }
+    }
+}
+
+/// Fills in the span fields that a success carries.
+#[cfg(feature = "tracing")]
+fn record_response(span: &tracing::Span, status: StatusCode, headers: &HeaderMap) {
+    span.record("status", status.as_u16());
+    if let Some(id) = request_id(headers) {
+        span.record("request_id", id.as_str());
     }
 }
