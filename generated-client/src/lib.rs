@@ -58,3 +58,34 @@ pub use runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder,
     Error, FileUpload, Result,
 };
+
+/// Typed test doubles for code that uses this client (the `mock` feature): a local server
+/// with an expectation per operation.
+///
+/// ```
+/// # async fn example() {
+/// use generated_client::mock::MockServer;
+///
+/// let mock = MockServer::start().await;
+/// let calls = mock
+///     .delete_certificate()
+///     .certificate_id("cert_1")
+///     .returns(generated_client::models::DeleteCertificateResponse {
+///         object: Default::default(),
+///         id: "cert_1".into(),
+///     })
+///     .await;
+/// let deleted = mock.client().delete_certificate("cert_1").send().await.unwrap();
+/// assert_eq!(deleted.id, "cert_1");
+/// assert_eq!(calls.calls().await, 1);
+/// # }
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use crate::generated::mock::*;
+    pub use crate::runtime::mock::{
+        Expectation, MOCK_API_KEY, MockHandle, MockOperation, MockServer,
+    };
+    /// A raw response for [`Expectation::respond_with`]: any status, headers, delay or body.
+    pub use wiremock::ResponseTemplate;
+}

@@ -14,6 +14,7 @@ pub const RUNTIME: &[(&str, &str)] = runtime_files!(
     "mod.rs",
     "client.rs",
     "error.rs",
+    "mock.rs",
     "multipart.rs",
     "pagination.rs",
     "request.rs",

@@ -205,6 +205,8 @@ fn fixture_crates_compile_without_warnings() {
                 "clippy",
                 "--quiet",
                 "--no-default-features",
+                "--features",
+                "mock,tracing",
                 "--message-format",
                 "short",
                 "--manifest-path",

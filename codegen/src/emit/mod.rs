@@ -2,6 +2,7 @@
 //! already gave into tokens; they never look at the spec.
 
 mod docs;
+mod mock;
 mod models;
 mod operations;
 mod resources;
@@ -18,6 +19,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         render("models.rs", models::models(api))?,
         render("builders.rs", operations::builders(api))?,
         render("resources.rs", resources::resources(api))?,
+        render("mock.rs", mock::mock(api))?,
     ])
 }
 
@@ -46,6 +48,8 @@ fn module_root(api: &Api, config: &Config) -> TokenStream {
         pub mod builders;
         pub mod models;
         pub mod resources;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         /// What the runtime needs to know about this API.
         pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {

@@ -7,6 +7,8 @@
 pub mod builders;
 pub mod models;
 pub mod resources;
+#[cfg(feature = "mock")]
+pub mod mock;
 /// What the runtime needs to know about this API.
 pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     title: "OpenAI Admin API — certificates",

@@ -4,6 +4,8 @@
 
 mod client;
 mod error;
+#[cfg(feature = "mock")]
+pub(crate) mod mock;
 mod multipart;
 mod pagination;
 mod request;

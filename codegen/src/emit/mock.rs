@@ -1,0 +1,153 @@
+//! Operations → `mock.rs` (behind the client's `mock` feature): a typed expectation per
+//! operation on the runtime's `MockServer`, with a matcher per path parameter and the
+//! operation's own response type for `.returns(…)`.
+
+use super::operations::argument;
+use super::{From, type_tokens};
+use crate::ir::{Api, Operation, ParamLocation, ResponseKind, TypeRef};
+use crate::names::{Scope, ident};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Methods the runtime's `MockServer` has already.
+const SERVER_METHODS: &[&str] = &[
+    "start",
+    "uri",
+    "client",
+    "client_builder",
+    "received_requests",
+    "expect",
+    "fmt",
+];
+
+pub(crate) fn mock(api: &Api) -> TokenStream {
+    let mut scope = Scope::default();
+    for name in SERVER_METHODS {
+        scope.reserve(name);
+    }
+    let methods = api.operations.iter().map(|op| {
+        let method = ident(&scope.claim(&op.method_name));
+        let marker = ident(&op.builder_name);
+        let doc = format!(
+            " Expects `{} {}` (`{}`); answer it with `.returns(…).await`.",
+            op.http_method,
+            op.path.replace('`', ""),
+            op.id
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> crate::runtime::mock::Expectation<'_, #marker> {
+                self.expect()
+            }
+        }
+    });
+    let impl_block = (!api.operations.is_empty()).then(|| {
+        quote! {
+            impl crate::runtime::mock::MockServer {
+                #(#methods)*
+            }
+        }
+    });
+    let markers = api.operations.iter().map(marker);
+    quote! {
+        #![doc = " Typed expectations per operation for [`MockServer`](crate::mock::MockServer)."]
+        #![allow(clippy::doc_markdown)]
+
+        #impl_block
+
+        #(#markers)*
+    }
+}
+
+fn marker(op: &Operation) -> TokenStream {
+    let marker = ident(&op.builder_name);
+    let doc = format!(
+        " The `{}` operation (`{} {}`), for [`MockServer`](crate::mock::MockServer).",
+        op.id,
+        op.http_method,
+        op.path.replace('`', "")
+    );
+    let operation = &op.id;
+    let method = &op.http_method;
+    let template = &op.path;
+    let (response, encode) = match &op.response.kind {
+        ResponseKind::Empty => (quote!(()), quote!((200, "text/plain", Vec::new()))),
+        ResponseKind::Json(ty) => (
+            type_tokens(ty, From::Builders),
+            quote!(crate::runtime::mock::json_body(200, response)),
+        ),
+        ResponseKind::Text => (
+            quote!(String),
+            quote!((200, "text/plain", response.clone().into_bytes())),
+        ),
+        ResponseKind::EventStream => (
+            quote!(String),
+            quote!((200, "text/event-stream", response.clone().into_bytes())),
+        ),
+        ResponseKind::Bytes => (
+            quote!(crate::runtime::Bytes),
+            quote!((200, "application/octet-stream", response.to_vec())),
+        ),
+        ResponseKind::ByStatus { name, variants } => {
+            let ty = type_tokens(&TypeRef::Named(name.clone()), From::Builders);
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let status = v.status;
+                match &v.ty {
+                    Some(_) => {
+                        quote!(#ty::#variant(body) => crate::runtime::mock::json_body(#status, body),)
+                    }
+                    None => quote!(#ty::#variant => (#status, "text/plain", Vec::new()),),
+                }
+            });
+            let encode = quote!(match response { #(#arms)* });
+            (ty, encode)
+        }
+    };
+    let unused = matches!(op.response.kind, ResponseKind::Empty).then(|| quote!(let _ = response;));
+    let matchers = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .map(|p| {
+            let id = ident(&p.name);
+            let wire = &p.wire_name;
+            let (arg, convert) = argument(&p.ty, &id);
+            let stored = type_tokens(p.ty.non_null(), From::Builders);
+            let doc = format!(" Only requests whose `{wire}` is this value.");
+            quote! {
+                #[doc = #doc]
+                pub fn #id(self, #id: #arg) -> Self {
+                    let value: #stored = #convert;
+                    self.path_param(#wire, &value)
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    let matcher_impl = (!matchers.is_empty()).then(|| {
+        quote! {
+            impl crate::runtime::mock::Expectation<'_, #marker> {
+                #(#matchers)*
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #marker {}
+
+        impl crate::runtime::mock::MockOperation for #marker {
+            type Response = #response;
+            const OPERATION: &'static str = #operation;
+            const METHOD: &'static str = #method;
+            const TEMPLATE: &'static str = #template;
+
+            fn encode(response: &Self::Response) -> (u16, &'static str, Vec<u8>) {
+                #unused
+                #encode
+            }
+        }
+
+        #matcher_impl
+    }
+}
