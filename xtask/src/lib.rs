@@ -1,6 +1,7 @@
 //! Maintainer tasks. `cargo xtask codegen` reads the spec, runs the generator and writes the
 //! client; the logic lives here so that tests can drive it without a subprocess.
 
+pub mod api_report;
 pub mod standalone;
 pub mod write;
 
@@ -203,12 +204,23 @@ impl Run {
             }
         };
         let mut report = summary;
+        // What the run changes in the public API; read before the plan deletes anything.
+        let generated_dir = match self.args.out {
+            None => GENERATED_DIR,
+            Some(_) => "src/generated",
+        };
+        let api = if plan.is_empty() {
+            String::new()
+        } else {
+            api_report::report(&self.out_root, &plan, &files, generated_dir)
+        };
         if self.args.check {
             if plan.is_empty() {
                 let _ = writeln!(report, "up to date");
                 return Outcome::Fresh { report };
             }
             report.push_str(&write::diff(&plan));
+            let _ = write!(report, "\n{api}");
             let _ = writeln!(
                 report,
                 "\nthe generated files are stale: run `cargo xtask codegen{}` and commit the result",
@@ -231,6 +243,7 @@ impl Run {
         for path in &plan.deletes {
             let _ = writeln!(report, "  deleted {path}");
         }
+        report.push_str(&api);
         if plan.is_empty() {
             let _ = writeln!(report, "up to date");
         }

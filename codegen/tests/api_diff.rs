@@ -1,0 +1,211 @@
+//! The breaking-change report on pairs of specs: `api_diff/base.yaml` against each spec in
+//! `api_diff/changes/`, which is the base with one change. The rendered reports are insta
+//! snapshots; the classification of the key cases is also asserted directly, so that a wrong
+//! "breaking" flag fails even if its snapshot were accepted without reading.
+
+use codegen::surface::{self, Change, ChangeKind, What};
+use std::path::Path;
+
+/// The generated files of a spec, as (path, contents).
+fn generate(text: &str) -> Vec<(String, String)> {
+    let loaded = codegen::load_spec(text).unwrap_or_else(|e| panic!("{e}"));
+    codegen::generate(&loaded.spec, &codegen::Config::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect()
+}
+
+fn api(text: &str) -> surface::Surface {
+    let files = generate(text);
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    surface::public_api(&borrowed)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api_diff"))
+}
+
+fn changes_to(name: &str) -> Vec<Change> {
+    let base = api(&read(&dir().join("base.yaml")));
+    let changed = api(&read(&dir().join(format!("changes/{name}.yaml"))));
+    surface::diff(&base, &changed)
+}
+
+#[test]
+fn reports() {
+    let base = api(&read(&dir().join("base.yaml")));
+    insta::glob!("api_diff/changes/*.yaml", |path| {
+        let changed = api(&read(path));
+        insta::assert_snapshot!(surface::render_report(&surface::diff(&base, &changed)));
+    });
+}
+
+/// The one change about `item`, which must exist.
+fn find<'a>(changes: &'a [Change], what: What, item: &str) -> &'a Change {
+    changes
+        .iter()
+        .find(|c| c.what == what && c.item == item)
+        .unwrap_or_else(|| panic!("no {what} change of {item} in {changes:#?}"))
+}
+
+#[test]
+fn the_base_has_the_expected_surface() {
+    let base = api(&read(&dir().join("base.yaml")));
+    assert!(base.functions["Client::list_widgets"].operation);
+    assert!(base.functions["Client::delete_widget"].operation);
+    assert!(!base.functions["builders::ListWidgets::limit"].operation);
+    assert_eq!(base.types["models::Widget"].fields.len(), 4);
+    assert!(base.types["models::Widget"].literal_constructible());
+    assert!(base.types["models::Status"].has_catch_all());
+    assert!(surface::diff(&base, &base).is_empty());
+}
+
+#[test]
+fn removals_are_breaking() {
+    let c = changes_to("operation_removed");
+    let op = find(&c, What::Operation, "Client::delete_widget");
+    assert_eq!((op.kind, op.breaking), (ChangeKind::Removed, true));
+    assert!(
+        c.iter()
+            .all(|c| c.breaking && c.kind == ChangeKind::Removed)
+    );
+
+    let c = changes_to("enum_value_removed");
+    let v = find(&c, What::Variant, "models::Status::Archived");
+    assert_eq!((v.kind, v.breaking), (ChangeKind::Removed, true));
+
+    let c = changes_to("type_removed");
+    assert!(find(&c, What::Enum, "models::Order").breaking);
+    let setter = find(&c, What::Method, "builders::ListWidgets::order");
+    assert_eq!((setter.kind, setter.breaking), (ChangeKind::Removed, true));
+}
+
+#[test]
+fn additions_of_operations_and_optional_parameters_are_compatible() {
+    let c = changes_to("operation_added");
+    let op = find(&c, What::Operation, "Client::rename_widget");
+    assert_eq!((op.kind, op.breaking), (ChangeKind::Added, false));
+    assert!(c.iter().all(|c| !c.breaking), "{c:#?}");
+    assert_eq!(
+        surface::semver_advice(&c),
+        "needs a minor version bump; 0.x: bump the patch"
+    );
+
+    let c = changes_to("optional_parameter_added");
+    let setter = find(&c, What::Method, "builders::ListWidgets::after");
+    assert_eq!((setter.kind, setter.breaking), (ChangeKind::Added, false));
+    assert!(c.iter().all(|c| !c.breaking), "{c:#?}");
+}
+
+#[test]
+fn field_changes() {
+    let c = changes_to("field_became_required");
+    let f = find(&c, What::Field, "models::Widget.name");
+    assert_eq!((f.kind, f.breaking), (ChangeKind::Changed, true));
+    assert_eq!(f.detail, "Option<String> → String (became required)");
+
+    let c = changes_to("field_became_optional");
+    let f = find(&c, What::Field, "models::Widget.size");
+    assert!(f.breaking);
+    assert_eq!(f.detail, "i64 → Option<i64> (became optional)");
+
+    let c = changes_to("field_type_changed");
+    let f = find(&c, What::Field, "models::Widget.size");
+    assert!(f.breaking);
+    assert_eq!(f.detail, "i64 → String");
+
+    // The models have only public fields and no `#[non_exhaustive]`: users can build them
+    // with struct literals, which a new field breaks.
+    let c = changes_to("field_added");
+    let f = find(&c, What::Field, "models::Widget.colour");
+    assert_eq!((f.kind, f.breaking), (ChangeKind::Added, true));
+}
+
+#[test]
+fn enum_values_added_break_exhaustive_matches() {
+    let c = changes_to("enum_value_added");
+    let v = find(&c, What::Variant, "models::Status::Deleted");
+    assert_eq!((v.kind, v.breaking), (ChangeKind::Added, true));
+    assert!(v.detail.contains("Other(..)"), "{}", v.detail);
+}
+
+#[test]
+fn new_required_inputs_change_the_operation() {
+    let c = changes_to("required_parameter_added");
+    let op = find(&c, What::Operation, "Client::list_widgets");
+    assert_eq!((op.kind, op.breaking), (ChangeKind::Changed, true));
+    assert_eq!(
+        op.detail,
+        "new required argument `project: impl Into<String>`"
+    );
+
+    let c = changes_to("body_field_became_required");
+    let op = find(&c, What::Operation, "Client::create_widget");
+    assert!(op.breaking);
+    assert!(
+        op.detail.contains("new required argument `name"),
+        "{}",
+        op.detail
+    );
+    assert!(
+        find(&c, What::Field, "models::CreateWidgetRequest.name")
+            .detail
+            .contains("became required")
+    );
+}
+
+#[test]
+fn documentation_is_not_api() {
+    let c = changes_to("docs_only");
+    assert!(c.is_empty(), "{c:#?}");
+    assert_eq!(surface::render_report(&c), "public API: no changes\n");
+}
+
+/// The project's own client, as committed: the surface reads every generated file, the
+/// `Client` methods that return request builders are operations, and so are the resource
+/// methods (`client.organization().certificates().list()`), while the accessors are not.
+#[test]
+fn the_generated_client_surface() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.push((name, read(&path)));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let api = surface::public_api(&borrowed);
+    let operations: Vec<&str> = api
+        .functions
+        .iter()
+        .filter(|(_, f)| f.operation)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert!(
+        operations.contains(&"Client::get_certificate"),
+        "{operations:?}"
+    );
+    assert!(
+        operations
+            .iter()
+            .all(|k| k.starts_with("Client::") || !k.starts_with("builders::")),
+        "{operations:?}"
+    );
+    assert!(api.types.contains_key("models::Certificate"));
+    if let Some(accessor) = api.functions.get("Client::organization") {
+        assert!(!accessor.operation);
+    }
+}

@@ -1,0 +1,118 @@
+//! `cargo xtask codegen` reports what a regeneration changes in the public API, and marks
+//! the breaking changes, both when writing and with `--check`.
+
+use std::path::PathBuf;
+use xtask::{Outcome, Run, parse_codegen_args, workspace_root};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = workspace_root().join("target/xtask-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(spec: &str, out: &std::path::Path, check: bool) -> Outcome {
+    let spec = workspace_root().join("codegen/tests/api_diff").join(spec);
+    let mut line = vec![
+        "--spec".to_owned(),
+        spec.to_str().unwrap().to_owned(),
+        "--out".to_owned(),
+        out.to_str().unwrap().to_owned(),
+        "--name".to_owned(),
+        "widgets".to_owned(),
+    ];
+    if check {
+        line.push("--check".to_owned());
+    }
+    let args = parse_codegen_args(&line).unwrap();
+    Run::new(&workspace_root(), args).unwrap().execute(None)
+}
+
+const BREAKING_LINE: &str = "  - BREAKING removed   operation Client::delete_widget\n";
+
+#[test]
+fn regeneration_reports_breaking_changes() {
+    let out = scratch("api-report").join("crate");
+
+    // First generation: nothing to compare with.
+    match run("base.yaml", &out, false) {
+        Outcome::Written { report } => assert!(
+            report.contains("public API: new crate (no previous version to compare with)"),
+            "{report}"
+        ),
+        other => panic!("expected a write, got {other:?}"),
+    }
+    let models = out.join("src/generated/models.rs");
+    let before = std::fs::read_to_string(&models).unwrap();
+
+    // `--check` against a spec without `deleteWidget`: stale, with the report, and nothing
+    // written.
+    match run("changes/operation_removed.yaml", &out, true) {
+        Outcome::Stale { report } => {
+            assert!(report.contains("public API changes ("), "{report}");
+            assert!(report.contains(BREAKING_LINE), "{report}");
+            assert!(report.contains("needs a major version bump"), "{report}");
+            assert!(report.contains("the generated files are stale"), "{report}");
+        }
+        other => panic!("expected stale, got {other:?}"),
+    }
+    assert_eq!(std::fs::read_to_string(&models).unwrap(), before);
+    assert!(
+        std::fs::read_to_string(out.join("src/generated/builders.rs"))
+            .unwrap()
+            .contains("pub fn delete_widget(")
+    );
+
+    // Regenerating writes it and prints the same report.
+    match run("changes/operation_removed.yaml", &out, false) {
+        Outcome::Written { report } => {
+            assert!(report.contains(BREAKING_LINE), "{report}");
+            assert!(
+                report.contains("  updated src/generated/builders.rs"),
+                "{report}"
+            );
+        }
+        other => panic!("expected a write, got {other:?}"),
+    }
+
+    // Nothing changes the second time, so there is nothing to report.
+    match run("changes/operation_removed.yaml", &out, false) {
+        Outcome::Written { report } => {
+            assert!(report.contains("up to date"), "{report}");
+            assert!(!report.contains("public API"), "{report}");
+        }
+        other => panic!("expected a write, got {other:?}"),
+    }
+
+    // Adding it back is a compatible change.
+    match run("base.yaml", &out, false) {
+        Outcome::Written { report } => {
+            assert!(
+                report.contains("public API changes (0 breaking,"),
+                "{report}"
+            );
+            assert!(
+                report.contains("  + added     operation Client::delete_widget: fn delete_widget(&self, widget_id: impl Into<String>) -> DeleteWidget\n"),
+                "{report}"
+            );
+            assert!(report.contains("needs a minor version bump"), "{report}");
+        }
+        other => panic!("expected a write, got {other:?}"),
+    }
+}
+
+/// A change that touches only documentation rewrites files but not the API.
+#[test]
+fn documentation_changes_report_no_api_change() {
+    let out = scratch("api-report-docs").join("crate");
+    assert!(matches!(
+        run("base.yaml", &out, false),
+        Outcome::Written { .. }
+    ));
+    match run("changes/docs_only.yaml", &out, true) {
+        Outcome::Stale { report } => {
+            assert!(report.contains("public API: no changes\n"), "{report}")
+        }
+        other => panic!("expected stale, got {other:?}"),
+    }
+}
