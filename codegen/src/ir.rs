@@ -18,6 +18,19 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, sorted by path then method.
     pub operations: Vec<Operation>,
+    /// The spec's example values with the type each must decode into, sorted by pointer.
+    pub examples: Vec<Example>,
+}
+
+/// An `example` (or one of `examples`) from the spec, and the type that must hold it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// JSON pointer of the value in the spec.
+    pub pointer: String,
+    /// The Rust type it must decode into and encode back from unchanged.
+    pub ty: TypeRef,
+    /// The value.
+    pub value: serde_json::Value,
 }
 
 /// How the API expects credentials.

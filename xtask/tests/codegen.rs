@@ -228,3 +228,68 @@ fn fixture_crates_compile_without_warnings() {
         failures.join("\n")
     );
 }
+
+/// Generates a crate from `spec` into `dir` and runs its `spec_examples` tests.
+fn run_example_tests(root: &Path, spec: &Path, dir: &Path, name: &str) -> std::process::Output {
+    let parsed = parse_codegen_args(&args(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--name",
+        name,
+    ]))
+    .unwrap();
+    match Run::new(root, parsed).unwrap().execute(None) {
+        Outcome::Written { .. } => {}
+        other => panic!("{}: {other:?}", spec.display()),
+    }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args([
+            "test",
+            "--quiet",
+            "--no-default-features",
+            "--lib",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .arg("spec_examples")
+        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
+}
+
+/// The spec's examples become tests of the generated crate: the fixture's all pass, and an
+/// example that does not fit its schema makes `cargo test` fail, naming its pointer.
+#[test]
+fn spec_examples_become_round_trip_tests() {
+    let root = workspace_root();
+    let out = scratch("spec-examples");
+    let fixture = root.join("codegen/tests/fixtures/examples.yaml");
+    let output = run_example_tests(&root, &fixture, &out.join("good"), "examples-good");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("9 passed"), "{stdout}");
+
+    // `id` is an integer: a string id in the example cannot decode.
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let broken = text.replace("example: {id: 7,", "example: {id: seven,");
+    assert_ne!(broken, text, "the fixture changed; update the replacement");
+    let broken_spec = out.join("broken.yaml");
+    std::fs::write(&broken_spec, broken).unwrap();
+    let output = run_example_tests(&root, &broken_spec, &out.join("bad"), "examples-bad");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("#/components/schemas/Widget/example: the example does not decode"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 failed"), "{stdout}");
+}

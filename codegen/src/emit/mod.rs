@@ -2,6 +2,7 @@
 //! already gave into tokens; they never look at the spec.
 
 mod docs;
+mod examples;
 mod mock;
 mod models;
 mod operations;
@@ -20,6 +21,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         render("builders.rs", operations::builders(api))?,
         render("resources.rs", resources::resources(api))?,
         render("mock.rs", mock::mock(api))?,
+        render("spec_examples.rs", examples::examples(api))?,
     ])
 }
 
@@ -50,6 +52,8 @@ fn module_root(api: &Api, config: &Config) -> TokenStream {
         pub mod resources;
         #[cfg(feature = "mock")]
         pub mod mock;
+        #[cfg(test)]
+        mod spec_examples;
 
         /// What the runtime needs to know about this API.
         pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {

@@ -3,6 +3,7 @@
 //! as [`Diagnostic`]s (with JSON pointers) rather than stopping at the first.
 
 mod cycles;
+mod examples;
 mod operations;
 mod types;
 
@@ -29,6 +30,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         mut types,
         mut diagnostics,
         mut notes,
+        components,
         ..
     } = cx;
     if !diagnostics.is_empty() {
@@ -49,6 +51,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             *fields = boxed.clone();
         }
     }
+    let examples = examples::collect(spec, &components, &types, &operations, &mut notes);
     notes.sort();
     notes.dedup();
     Ok(Lowered {
@@ -60,6 +63,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             auth,
             types: types.into_values().collect(),
             operations,
+            examples,
         },
         notes,
     })

@@ -9,6 +9,8 @@ pub mod models;
 pub mod resources;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(test)]
+mod spec_examples;
 /// What the runtime needs to know about this API.
 pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     title: "OpenAI Admin API — certificates",

@@ -767,6 +767,15 @@ fn base64(input: &[u8]) -> String {
     out
 }
 
+/// Fills in the span fields that a success carries.
+#[cfg(feature = "tracing")]
+fn record_response(span: &tracing::Span, status: StatusCode, headers: &HeaderMap) {
+    span.record("status", status.as_u16());
+    if let Some(id) = request_id(headers) {
+        span.record("request_id", id.as_str());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -904,14 +913,5 @@ mod tests {
         ] {
             assert_eq!(base64(input.as_bytes()), expected);
         }
-    }
-}
-
-/// Fills in the span fields that a success carries.
-#[cfg(feature = "tracing")]
-fn record_response(span: &tracing::Span, status: StatusCode, headers: &HeaderMap) {
-    span.record("status", status.as_u16());
-    if let Some(id) = request_id(headers) {
-        span.record("request_id", id.as_str());
     }
 }

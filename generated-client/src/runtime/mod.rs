@@ -232,3 +232,47 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
         deserializer.deserialize_str(Visitor)
     }
 }
+
+/// Decodes a spec example into `T`, encodes it back and checks that nothing changed
+/// (generated `spec_examples` tests call this). Absent and `null` object fields count as
+/// equal, and numbers compare by value (`1` and `1.0`).
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn check_example<T>(pointer: &str, example: &str)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    fn normalize(value: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, normalize(v)))
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
+            Value::Number(n) => n
+                .as_f64()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Value::Number(n), Value::Number),
+            other => other,
+        }
+    }
+    let expected: serde_json::Value =
+        serde_json::from_str(example).expect("the generator embeds valid JSON");
+    let decoded: T = match serde_json::from_value(expected.clone()) {
+        Ok(decoded) => decoded,
+        Err(e) => panic!(
+            "{pointer}: the example does not decode into `{}`: {e}\nexample: {expected}",
+            std::any::type_name::<T>()
+        ),
+    };
+    let encoded = serde_json::to_value(&decoded).expect("a model always encodes");
+    let (expected, encoded) = (normalize(expected), normalize(encoded));
+    assert!(
+        expected == encoded,
+        "{pointer}: `{}` does not give the example back\nexample:    {expected}\nre-encoded: {encoded}",
+        std::any::type_name::<T>()
+    );
+}
