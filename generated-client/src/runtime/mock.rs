@@ -10,8 +10,11 @@
 //!
 //! Each operation has a method on [`MockServer`] that returns an [`Expectation`] for it; its
 //! path parameters have typed matchers, and [`Expectation::returns`] takes the operation's
-//! response type, so a test cannot answer with a body of the wrong shape. A request that no
-//! expectation matches gets a `404`, which the client reports as an [`crate::Error::Api`].
+//! response type, so a test cannot answer with a body of the wrong shape. When several
+//! expectations match a request, the one mounted first answers, so mount specific ones
+//! (the second page of a list: `.query("after", "cert_2")`) before general ones. A request
+//! that no expectation matches gets a `404`, which the client reports as an
+//! [`crate::Error::Api`].
 
 use super::{Client, ClientBuilder, ParamValue, encode_path};
 use std::marker::PhantomData;
