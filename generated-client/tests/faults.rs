@@ -1445,3 +1445,44 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
         "/v1/organization/certificates/cert_abc"
     );
 }
+
+/// An API whose errors are not OpenAI's `{"error": {…}}` shape: the whole body is there to
+/// decode into the spec's own error model, without the key and without showing in `Debug`.
+#[tokio::test]
+async fn an_error_body_of_another_shape_can_be_decoded_by_the_caller() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct PetstoreError {
+        code: i32,
+        message: String,
+    }
+    let server = MockServer::start().await;
+    let body = json!({"code": 404, "message": format!("no pet; you sent {KEY}")});
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).set_body_json(&body))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .get_certificate("cert_1")
+        .send()
+        .await
+        .unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert!(api.body.is_none(), "not the OpenAI shape");
+    let decoded: PetstoreError = api.body_as().unwrap();
+    assert_eq!(
+        decoded,
+        PetstoreError {
+            code: 404,
+            message: "no pet; you sent [redacted]".into()
+        }
+    );
+    assert!(!String::from_utf8_lossy(api.body_bytes()).contains(KEY));
+    let debug = format!("{api:?}");
+    assert!(debug.contains("raw: <"), "{debug}");
+    assert_eq!(
+        debug.matches("no pet").count(),
+        1,
+        "the body is shown once, as the bounded excerpt: {debug}"
+    );
+    assert_no_key_in_chain(&err, "a foreign error body");
+}

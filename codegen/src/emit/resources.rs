@@ -171,7 +171,7 @@ fn place(op: &Operation, api: &Api) -> Option<Placement> {
     let last = steps.last()?.clone();
     let verb = match op.http_method.as_str() {
         "GET" if trailing => "retrieve",
-        "GET" if op.pagination.is_some() => "list",
+        "GET" if op.pagination.is_some() || returns_list(op) => "list",
         "GET" => "retrieve",
         "POST" if trailing => "update",
         "POST" if last.1.is_none() && steps.len() > 1 && is_parent_path(api, op, path) => {
@@ -195,6 +195,11 @@ fn place(op: &Operation, api: &Api) -> Option<Placement> {
         steps,
         verb: verb.to_owned(),
     })
+}
+
+/// Whether the operation answers with a JSON array.
+fn returns_list(op: &Operation) -> bool {
+    matches!(&op.response.kind, crate::ir::ResponseKind::Json(ty) if matches!(ty.non_null(), TypeRef::Vec(_)))
 }
 
 /// Whether another operation lives at the path without its last segment (which makes that

@@ -719,6 +719,28 @@ impl<'a> Cx<'a> {
             StatusCode::Code(c) => *c,
             StatusCode::Range(_) => 299,
         });
+        if success.is_empty()
+            && let Some(default) = &op.responses.default
+        {
+            // Only `default`: it describes every status, successes included.
+            let at = pointer.join("responses").join("default");
+            if let Some((response, at)) = self.resolve_response(default, &at) {
+                let (kind, also_stream) = self.response_kind(response, &at, builder);
+                self.note(
+                    &pointer.join("responses"),
+                    format!(
+                        "`{builder}` lists no 2XX response, only `default`; a success is decoded \
+                         as the `default` body"
+                    ),
+                );
+                return Response {
+                    status: "default".into(),
+                    kind,
+                    doc: Some(response.description.trim().to_owned()).filter(|d| !d.is_empty()),
+                    also_stream,
+                };
+            }
+        }
         if success.is_empty() {
             self.note(
                 &pointer.join("responses"),

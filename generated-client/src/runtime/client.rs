@@ -348,7 +348,7 @@ impl Client {
         request: &Request,
         status: StatusCode,
         headers: &HeaderMap,
-        body: &[u8],
+        body: &Bytes,
         attempts: u32,
     ) -> Error {
         #[derive(serde::Deserialize)]
@@ -382,6 +382,7 @@ impl Client {
             body: decoded,
             excerpt,
             attempts,
+            raw: super::error::RawBody::redacted(body, secret),
         }))
     }
 

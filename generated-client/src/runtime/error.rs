@@ -186,6 +186,29 @@ pub struct ApiError {
     pub excerpt: Option<String>,
     /// How many attempts were made.
     pub attempts: u32,
+    /// The whole body, with the API key removed; read it with [`ApiError::body_as`].
+    pub(crate) raw: RawBody,
+}
+
+/// A response body kept for [`ApiError::body_as`]; `Debug` shows only its length.
+#[derive(Clone, PartialEq, Default)]
+pub(crate) struct RawBody(pub(crate) bytes::Bytes);
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+impl RawBody {
+    /// The body with every occurrence of `secret` replaced.
+    pub(crate) fn redacted(body: &bytes::Bytes, secret: &str) -> RawBody {
+        if secret.is_empty() || !body.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+            return RawBody(body.clone());
+        }
+        let text = String::from_utf8_lossy(body).replace(secret, "[redacted]");
+        RawBody(bytes::Bytes::from(text))
+    }
 }
 
 /// The `error` object of an OpenAI error response.
@@ -215,6 +238,17 @@ fn code_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
 }
 
 impl ApiError {
+    /// The whole response body (with the API key, should the server echo it, replaced).
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.raw.0
+    }
+
+    /// Decodes the response body as `T`: the error schema of an API whose errors are not
+    /// OpenAI's `{"error": {…}}` shape (for example the `Error` model its spec declares).
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_slice(&self.raw.0)
+    }
+
     /// The error message of the body, or the excerpt.
     pub fn message(&self) -> Option<&str> {
         self.body
@@ -335,6 +369,7 @@ mod tests {
             }),
             excerpt: None,
             attempts: 1,
+            raw: RawBody::default(),
         };
         assert_eq!(
             e.to_string(),
