@@ -39,6 +39,8 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     }
     if !config.selection.is_all() {
         prune_unreachable(&mut types, &operations);
+        // Notes about the parts of the spec that were left out are noise.
+        notes.retain(|note| selected(&note.pointer, &components, &types, &operations));
     }
     cycles::box_cycles(&mut types);
     // Flattened bodies copied their fields before boxing; take the boxed ones.
@@ -162,6 +164,28 @@ impl<'a> Cx<'a> {
             }
         }
         Auth::None
+    }
+}
+
+/// Whether a note's place belongs to what a selection generates: a component schema that
+/// was kept, a selected operation, or a place outside schemas and paths.
+fn selected(
+    pointer: &str,
+    components: &BTreeMap<String, String>,
+    types: &BTreeMap<String, TypeDef>,
+    operations: &[Operation],
+) -> bool {
+    if let Some(rest) = pointer.strip_prefix("#/components/schemas/") {
+        let key = types::unescape_pointer_token(rest.split('/').next().unwrap_or_default());
+        components
+            .get(&key)
+            .is_some_and(|name| types.contains_key(name))
+    } else if pointer.starts_with("#/paths/") {
+        operations
+            .iter()
+            .any(|op| pointer.starts_with(&op.pointer) || op.pointer.starts_with(pointer))
+    } else {
+        true
     }
 }
 

@@ -584,6 +584,24 @@ impl<'a> Cx<'a> {
                 ty,
             });
         }
+        if schema.schema_data.discriminator.is_none()
+            && let Some((tag, values)) = self.common_const_property(variants)
+        {
+            // No discriminator, but every variant pins the same required property to its own
+            // value (`type: message`, `type: function_call`, …): decode by it.
+            return TypeKind::Tagged {
+                tag,
+                variants: lowered
+                    .into_iter()
+                    .zip(values)
+                    .map(|(v, tag_value)| TaggedVariant {
+                        name: v.name,
+                        tag_value,
+                        ty: v.ty,
+                    })
+                    .collect(),
+            };
+        }
         if let Some(discriminator) = &schema.schema_data.discriminator {
             let tagged = self.tagged_variants(discriminator, &lowered, variants);
             if let Some(variants) = tagged {
@@ -613,16 +631,22 @@ impl<'a> Cx<'a> {
         variants: &[ReferenceOr<Schema>],
     ) -> Option<Vec<TaggedVariant>> {
         let mut out = Vec::with_capacity(variants.len());
+        let property = discriminator.property_name.as_str();
         for (variant, lowered) in variants.iter().zip(lowered) {
-            let ReferenceOr::Reference { reference } = variant else {
-                return None;
+            let from_schema = || {
+                self.peek(variant)
+                    .and_then(|schema| self.const_property(schema, property, false, 0))
             };
-            let tag_value = discriminator
-                .mapping
-                .iter()
-                .find(|(_, target)| *target == reference)
-                .map(|(value, _)| value.clone())
-                .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned))?;
+            let tag_value = match variant {
+                ReferenceOr::Reference { reference } => discriminator
+                    .mapping
+                    .iter()
+                    .find(|(_, target)| *target == reference)
+                    .map(|(value, _)| value.clone())
+                    .or_else(from_schema)
+                    .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned))?,
+                ReferenceOr::Item(_) => from_schema()?,
+            };
             out.push(TaggedVariant {
                 name: lowered.name.clone(),
                 tag_value,
@@ -630,6 +654,105 @@ impl<'a> Cx<'a> {
             });
         }
         Some(out)
+    }
+
+    /// A schema behind a reference, without reporting anything (a reference that does not
+    /// resolve is reported where the schema itself is lowered).
+    fn peek(&self, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => self.peek_ref(reference),
+        }
+    }
+
+    /// The component schema a `$ref` names, following chains of references (a few hops).
+    fn peek_ref(&self, reference: &str) -> Option<&'a Schema> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let schemas = &spec.components.as_ref()?.schemas;
+        let mut reference = reference;
+        for _ in 0..16 {
+            let key = unescape_pointer_token(reference.strip_prefix(SCHEMA_PREFIX)?);
+            match schemas.get(&key)? {
+                ReferenceOr::Item(schema) => return Some(schema),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
+    }
+
+    /// The one value a schema allows for `property` (a one-value string enum, or a 3.1
+    /// `const`), looking into `allOf` parts; with `required`, only when the property is
+    /// required.
+    fn const_property(
+        &self,
+        schema: &'a Schema,
+        property: &str,
+        must_be_required: bool,
+        depth: usize,
+    ) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        match shape(schema) {
+            Shape::Object {
+                properties,
+                required,
+                ..
+            } => {
+                if must_be_required && !required.iter().any(|r| r == property) {
+                    return None;
+                }
+                let value = match properties.get(property)? {
+                    ReferenceOr::Item(item) => item.as_ref(),
+                    ReferenceOr::Reference { reference } => self.peek_ref(reference)?,
+                };
+                match shape(value) {
+                    Shape::String { values, .. } if values.len() == 1 => values.first().cloned(),
+                    _ => None,
+                }
+            }
+            Shape::AllOf(parts) => parts.iter().find_map(|part| {
+                self.peek(part)
+                    .and_then(|p| self.const_property(p, property, must_be_required, depth + 1))
+            }),
+            _ => None,
+        }
+    }
+
+    /// For a `oneOf`/`anyOf` without a discriminator: a property that every variant
+    /// requires and pins to a value of its own, and those values in variant order.
+    fn common_const_property(
+        &self,
+        variants: &'a [ReferenceOr<Schema>],
+    ) -> Option<(String, Vec<String>)> {
+        if variants.len() < 2 {
+            return None;
+        }
+        let schemas: Vec<&'a Schema> = variants
+            .iter()
+            .map(|v| self.peek(v))
+            .collect::<Option<_>>()?;
+        let candidates: Vec<&String> = match shape(schemas[0]) {
+            Shape::Object { properties, .. } => properties.keys().collect(),
+            Shape::AllOf(parts) => parts
+                .iter()
+                .filter_map(|p| self.peek(p))
+                .filter_map(|p| match shape(p) {
+                    Shape::Object { properties, .. } => Some(properties.keys()),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+            _ => return None,
+        };
+        candidates.into_iter().find_map(|property| {
+            let values: Vec<String> = schemas
+                .iter()
+                .map(|s| self.const_property(s, property, true, 0))
+                .collect::<Option<_>>()?;
+            let distinct: std::collections::BTreeSet<&String> = values.iter().collect();
+            (distinct.len() == values.len()).then(|| (property.clone(), values))
+        })
     }
 
     /// `allOf` of objects becomes one struct holding every part's fields.
