@@ -192,6 +192,20 @@ impl TypeRef {
         }
     }
 
+    /// Whether this is a built-in scalar (string, bool or number).
+    pub fn is_primitive(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::String
+                | TypeRef::Bool
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::U64
+                | TypeRef::F32
+                | TypeRef::F64
+        )
+    }
+
     /// The type without its outer nullability.
     pub fn non_null(&self) -> &TypeRef {
         match self {
@@ -410,13 +424,7 @@ impl Api {
     /// lists of them): what query strings, headers and form fields hold.
     pub fn is_text(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::String
-            | TypeRef::Bool
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::U64
-            | TypeRef::F32
-            | TypeRef::F64 => true,
+            t if t.is_primitive() => true,
             TypeRef::Vec(inner) | TypeRef::Nullable(inner) => self.is_text(inner),
             TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum { .. }) => true,

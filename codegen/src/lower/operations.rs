@@ -422,16 +422,8 @@ impl<'a> Cx<'a> {
 
     /// Scalars and string enums: what a path segment, header or plain query pair can hold.
     fn is_scalar(&self, t: &TypeRef) -> bool {
-        matches!(
-            t,
-            TypeRef::String
-                | TypeRef::Bool
-                | TypeRef::I32
-                | TypeRef::I64
-                | TypeRef::U64
-                | TypeRef::F32
-                | TypeRef::F64
-        ) || matches!(t, TypeRef::Named(n) if self.is_string_enum(n))
+        t.is_primitive()
+            || matches!(t, TypeRef::Named(n) if self.is_string_enum(n))
             || matches!(t, TypeRef::Named(n) if matches!(self.types.get(n).map(|d| &d.kind), Some(TypeKind::Alias(inner)) if self.is_scalar(inner)))
     }
 

@@ -284,12 +284,7 @@ impl Client {
                     if retries_left && should_retry(status, &headers) {
                         let delay = retry_after(&headers).unwrap_or_else(|| self.backoff(attempt));
                         #[cfg(feature = "tracing")]
-                        tracing::info!(
-                            attempt,
-                            status = status.as_u16(),
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying"
-                        );
+                        retry_event(attempt, delay, status.as_str());
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -299,11 +294,14 @@ impl Client {
                     if retries_left {
                         let delay = self.backoff(attempt);
                         #[cfg(feature = "tracing")]
-                        tracing::info!(
+                        retry_event(
                             attempt,
-                            timeout = e.is_timeout(),
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying after a transport error"
+                            delay,
+                            if e.is_timeout() {
+                                "timeout"
+                            } else {
+                                "connection"
+                            },
                         );
                         tokio::time::sleep(delay).await;
                         continue;
@@ -766,6 +764,18 @@ fn base64(input: &[u8]) -> String {
         }
     }
     out
+}
+
+/// The event of one retry: which attempt failed, why (a status, `timeout` or `connection`),
+/// and how long the client waits.
+#[cfg(feature = "tracing")]
+fn retry_event(attempt: u32, delay: Duration, reason: &str) {
+    tracing::info!(
+        attempt,
+        reason,
+        delay_ms = delay.as_millis() as u64,
+        "retrying"
+    );
 }
 
 /// Fills in the span fields that a success carries.
