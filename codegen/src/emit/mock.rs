@@ -4,7 +4,7 @@
 
 use super::operations::argument;
 use super::{From, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, ResponseKind, TypeRef};
+use crate::ir::{Api, Operation, ParamLocation, ParamStyle, ResponseKind, TypeRef};
 use crate::names::{Scope, ident};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -115,11 +115,22 @@ fn marker(op: &Operation) -> TokenStream {
             let (arg, convert) = argument(&p.ty, &id);
             let stored = type_tokens(p.ty.non_null(), From::Builders);
             let doc = format!(" Only requests whose `{wire}` is this value.");
+            // The segment as the client writes it (see `emit::operations::path_expr`).
+            let prefix = match p.style {
+                ParamStyle::Label => ".".to_owned(),
+                ParamStyle::Matrix => format!(";{wire}="),
+                _ => String::new(),
+            };
+            let value = if p.style == ParamStyle::Json {
+                quote!(&crate::runtime::json_text(&value).unwrap_or_default())
+            } else {
+                quote!(&value)
+            };
             quote! {
                 #[doc = #doc]
                 pub fn #id(self, #id: #arg) -> Self {
                     let value: #stored = #convert;
-                    self.path_param(#wire, &value)
+                    self.path_param(#wire, #prefix, #value)
                 }
             }
         })

@@ -129,7 +129,7 @@ impl crate::runtime::mock::Expectation<'_, GetCertificate> {
     /// Only requests whose `certificate_id` is this value.
     pub fn certificate_id(self, certificate_id: impl Into<String>) -> Self {
         let value: String = certificate_id.into();
-        self.path_param("certificate_id", &value)
+        self.path_param("certificate_id", "", &value)
     }
 }
 /// The `modifyCertificate` operation (`POST /organization/certificates/{certificate_id}`), for [`MockServer`](crate::mock::MockServer).
@@ -148,7 +148,7 @@ impl crate::runtime::mock::Expectation<'_, ModifyCertificate> {
     /// Only requests whose `certificate_id` is this value.
     pub fn certificate_id(self, certificate_id: impl Into<String>) -> Self {
         let value: String = certificate_id.into();
-        self.path_param("certificate_id", &value)
+        self.path_param("certificate_id", "", &value)
     }
 }
 /// The `deleteCertificate` operation (`DELETE /organization/certificates/{certificate_id}`), for [`MockServer`](crate::mock::MockServer).
@@ -167,7 +167,7 @@ impl crate::runtime::mock::Expectation<'_, DeleteCertificate> {
     /// Only requests whose `certificate_id` is this value.
     pub fn certificate_id(self, certificate_id: impl Into<String>) -> Self {
         let value: String = certificate_id.into();
-        self.path_param("certificate_id", &value)
+        self.path_param("certificate_id", "", &value)
     }
 }
 /// The `listProjectCertificates` operation (`GET /organization/projects/{project_id}/certificates`), for [`MockServer`](crate::mock::MockServer).
@@ -186,7 +186,7 @@ impl crate::runtime::mock::Expectation<'_, ListProjectCertificates> {
     /// Only requests whose `project_id` is this value.
     pub fn project_id(self, project_id: impl Into<String>) -> Self {
         let value: String = project_id.into();
-        self.path_param("project_id", &value)
+        self.path_param("project_id", "", &value)
     }
 }
 /// The `activateProjectCertificates` operation (`POST /organization/projects/{project_id}/certificates/activate`), for [`MockServer`](crate::mock::MockServer).
@@ -205,7 +205,7 @@ impl crate::runtime::mock::Expectation<'_, ActivateProjectCertificates> {
     /// Only requests whose `project_id` is this value.
     pub fn project_id(self, project_id: impl Into<String>) -> Self {
         let value: String = project_id.into();
-        self.path_param("project_id", &value)
+        self.path_param("project_id", "", &value)
     }
 }
 /// The `deactivateProjectCertificates` operation (`POST /organization/projects/{project_id}/certificates/deactivate`), for [`MockServer`](crate::mock::MockServer).
@@ -224,6 +224,6 @@ impl crate::runtime::mock::Expectation<'_, DeactivateProjectCertificates> {
     /// Only requests whose `project_id` is this value.
     pub fn project_id(self, project_id: impl Into<String>) -> Self {
         let value: String = project_id.into();
-        self.path_param("project_id", &value)
+        self.path_param("project_id", "", &value)
     }
 }

@@ -122,15 +122,19 @@ impl<O> std::fmt::Debug for Expectation<'_, O> {
 }
 
 impl<'s, O: MockOperation> Expectation<'s, O> {
-    /// Only requests whose path parameter `name` is `value` (generated typed matchers call
-    /// this).
+    /// Only requests whose path parameter `name` is `value`, written after `prefix` (the
+    /// `.` of `label` style, the `;name=` of `matrix` style) as the client writes it
+    /// (generated typed matchers call this).
     pub(crate) fn path_param(
         mut self,
         name: &'static str,
+        prefix: &str,
         value: &(impl ParamValue + ?Sized),
     ) -> Self {
         let encoded = encode_path(name, value).unwrap_or_default();
-        self.matcher.path_params.push((name, encoded));
+        self.matcher
+            .path_params
+            .push((name, format!("{prefix}{encoded}")));
         self
     }
 
