@@ -116,7 +116,8 @@ pub(crate) fn resources(api: &Api) -> TokenStream {
         #![doc = ""]
         #![doc = " Each method returns the same request builder as the `Client` method named after"]
         #![doc = " the operationId, which its docs name; every operation is available that way too."]
-        #![allow(clippy::doc_markdown, clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+        // Captured path parameters are cloned whatever their type (some are `Copy`).
+        #![allow(clippy::doc_markdown, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::clone_on_copy)]
 
         #client_impl
 
@@ -303,6 +304,12 @@ fn collect_shortcuts<'n>(nodes: &'n [Node], captured: usize, out: &mut Vec<&'n N
     }
 }
 
+/// The private field that holds the `i`th captured path parameter (named by position, so
+/// that no parameter name can clash with `client` or with another).
+fn captured_field(i: usize) -> proc_macro2::Ident {
+    quote::format_ident!("p{i}")
+}
+
 /// The method that reaches `node` from its parent, whose captured parameters are `captured`.
 fn accessor(node: &Node, captured: &[(String, TypeRef)], on_client: bool) -> TokenStream {
     let method = ident(&node.accessor);
@@ -312,19 +319,17 @@ fn accessor(node: &Node, captured: &[(String, TypeRef)], on_client: bool) -> Tok
     } else {
         (quote!(self.client), quote!('a))
     };
-    let carried = captured.iter().map(|(name, _)| {
-        let id = ident(name);
-        quote!(#id: self.#id.clone(),)
+    let carried = (0..captured.len()).map(|i| {
+        let field = captured_field(i);
+        quote!(#field: self.#field.clone(),)
     });
     let doc = format!(" The `{}` resource.", node.path);
     let (args, init) = match &node.param {
         Some((name, param_ty)) => {
             let id = ident(name);
+            let field = captured_field(captured.len());
             let (arg_ty, convert) = argument(param_ty, &id);
-            (
-                quote!(#id: #arg_ty),
-                super::operations::field_init(&id, convert),
-            )
+            (quote!(#id: #arg_ty), quote!(#field: #convert,))
         }
         None => (quote!(), quote!()),
     };
@@ -342,8 +347,8 @@ fn emit_node(node: &Node, parent: &[(String, TypeRef)], api: &Api, items: &mut V
         captured.push(param.clone());
     }
     let ty = ident(&node.type_name);
-    let fields = captured.iter().map(|(name, param_ty)| {
-        let id = ident(name);
+    let fields = captured.iter().enumerate().map(|(i, (_, param_ty))| {
+        let id = captured_field(i);
         let stored = type_tokens(param_ty.non_null(), From::Builders);
         quote!(#id: #stored,)
     });
@@ -408,8 +413,8 @@ fn method(name: &str, op: &Operation, captured: &[(String, TypeRef)], api: &Api)
     let mut params = Vec::new();
     for (position, (input_name, input_ty)) in inputs.iter().enumerate() {
         let arg = ident(input_name);
-        if let Some((captured_name, _)) = captured.get(position) {
-            let field = ident(captured_name);
+        if position < captured.len() {
+            let field = captured_field(position);
             call_args.push(quote!(self.#field.clone()));
         } else {
             let (ty, _) = argument(input_ty, &arg);

@@ -9,7 +9,8 @@
 #![allow(
     clippy::doc_markdown,
     clippy::too_many_arguments,
-    clippy::doc_lazy_continuation
+    clippy::doc_lazy_continuation,
+    clippy::clone_on_copy
 )]
 impl crate::runtime::Client {
     /// The `/organization` resource.
@@ -20,7 +21,7 @@ impl crate::runtime::Client {
     pub fn project(&self, project_id: impl Into<String>) -> OrganizationProject<'_> {
         OrganizationProject {
             client: self,
-            project_id: project_id.into(),
+            p0: project_id.into(),
         }
     }
 }
@@ -40,7 +41,7 @@ impl<'a> Organization<'a> {
     pub fn project(&self, project_id: impl Into<String>) -> OrganizationProject<'a> {
         OrganizationProject {
             client: self.client,
-            project_id: project_id.into(),
+            p0: project_id.into(),
         }
     }
 }
@@ -115,14 +116,14 @@ impl<'a> OrganizationCertificates<'a> {
 #[derive(Debug, Clone)]
 pub struct OrganizationProject<'a> {
     client: &'a crate::runtime::Client,
-    project_id: String,
+    p0: String,
 }
 impl<'a> OrganizationProject<'a> {
     /// The `/organization/projects/{project_id}/certificates` resource.
     pub fn certificates(&self) -> OrganizationProjectCertificates<'a> {
         OrganizationProjectCertificates {
             client: self.client,
-            project_id: self.project_id.clone(),
+            p0: self.p0.clone(),
         }
     }
 }
@@ -130,14 +131,14 @@ impl<'a> OrganizationProject<'a> {
 #[derive(Debug, Clone)]
 pub struct OrganizationProjectCertificates<'a> {
     client: &'a crate::runtime::Client,
-    project_id: String,
+    p0: String,
 }
 impl<'a> OrganizationProjectCertificates<'a> {
     /// List certificates for this project.
     ///
     /// `GET /organization/projects/{project_id}/certificates`: the same as [`Client::list_project_certificates`](crate::Client::list_project_certificates).
     pub fn list(&self) -> super::builders::ListProjectCertificates {
-        self.client.list_project_certificates(self.project_id.clone())
+        self.client.list_project_certificates(self.p0.clone())
     }
     /// Activate certificates at the project level.
     ///
@@ -146,8 +147,7 @@ impl<'a> OrganizationProjectCertificates<'a> {
         &self,
         certificate_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> super::builders::ActivateProjectCertificates {
-        self.client
-            .activate_project_certificates(self.project_id.clone(), certificate_ids)
+        self.client.activate_project_certificates(self.p0.clone(), certificate_ids)
     }
     /// Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time.
     ///
@@ -156,7 +156,6 @@ impl<'a> OrganizationProjectCertificates<'a> {
         &self,
         certificate_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> super::builders::DeactivateProjectCertificates {
-        self.client
-            .deactivate_project_certificates(self.project_id.clone(), certificate_ids)
+        self.client.deactivate_project_certificates(self.p0.clone(), certificate_ids)
     }
 }
