@@ -292,6 +292,9 @@ pub enum ParamStyle {
     Matrix,
     /// The value as JSON text (a parameter described by `content: application/json`).
     Json,
+    /// A value no standard style writes (a `oneOf` of scalars, say): its scalars as plain
+    /// text, comma-joined; objects as JSON text.
+    Text,
 }
 
 /// A parameter.

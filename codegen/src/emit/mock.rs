@@ -121,10 +121,15 @@ fn marker(op: &Operation) -> TokenStream {
                 ParamStyle::Matrix => format!(";{wire}="),
                 _ => String::new(),
             };
-            let value = if p.style == ParamStyle::Json {
-                quote!(&crate::runtime::json_text(&value).unwrap_or_default())
-            } else {
-                quote!(&value)
+            let value = match p.style {
+                ParamStyle::Json => quote!(&crate::runtime::json_text(&value).unwrap_or_default()),
+                ParamStyle::Text => quote!(
+                    &crate::runtime::plain_text(&value)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                ),
+                _ => quote!(&value),
             };
             quote! {
                 #[doc = #doc]

@@ -354,6 +354,21 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
             (ParamLocation::Query, ParamStyle::Json) => {
                 quote!(request.query_json(#wire, &self.#id)?;)
             }
+            (ParamLocation::Query, ParamStyle::Text) => quote! {
+                if let Some(text) = crate::runtime::plain_text(&self.#id)? {
+                    request.query(#wire, &text);
+                }
+            },
+            (ParamLocation::Header, ParamStyle::Text) => quote! {
+                if let Some(text) = crate::runtime::plain_text(&self.#id)? {
+                    request.header(#wire, &text)?;
+                }
+            },
+            (ParamLocation::Cookie, ParamStyle::Text) => quote! {
+                if let Some(text) = crate::runtime::plain_text(&self.#id)? {
+                    request.cookie(#wire, &text);
+                }
+            },
             (ParamLocation::Query, _) => quote!(request.query(#wire, &self.#id);),
             (ParamLocation::Header, ParamStyle::Json) => {
                 quote!(request.header_json(#wire, &self.#id)?;)
@@ -526,6 +541,8 @@ fn path_expr(op: &Operation) -> TokenStream {
                 }
                 if param.is_some_and(|p| p.style == ParamStyle::Json) {
                     parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::json_text(&self.#id)?)?));
+                } else if param.is_some_and(|p| p.style == ParamStyle::Text) {
+                    parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::plain_text(&self.#id)?.unwrap_or_default())?));
                 } else {
                     parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?));
                 }

@@ -388,11 +388,12 @@ impl<'a> Cx<'a> {
                 self.note(
                     &pointer,
                     format!(
-                        "parameter `{}` of `{builder}` has a type its style cannot write; it is sent as JSON text",
+                        "parameter `{}` of `{builder}` has a type its style cannot write; its \
+                         scalar values are sent as text (comma-joined), objects as JSON",
                         data.name
                     ),
                 );
-                ParamStyle::Json
+                ParamStyle::Text
             }
         };
         let mut doc = data
@@ -732,6 +733,27 @@ impl<'a> Cx<'a> {
                     also_stream,
                 };
             }
+        }
+        let redirects = op.responses.responses.keys().any(|code| match code {
+            StatusCode::Code(c) => (300..400).contains(c),
+            StatusCode::Range(r) => *r == 3,
+        });
+        if success.is_empty() && redirects {
+            // A download that answers with a redirect: the HTTP client follows it, and the
+            // body at the end is what the caller wants.
+            self.note(
+                &pointer.join("responses"),
+                format!(
+                    "`{builder}` lists only redirects; the redirect is followed and the final \
+                     body is returned as bytes"
+                ),
+            );
+            return Response {
+                status: "3XX".into(),
+                kind: ResponseKind::Bytes,
+                doc: None,
+                also_stream: false,
+            };
         }
         if success.is_empty() {
             self.note(

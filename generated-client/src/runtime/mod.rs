@@ -190,6 +190,19 @@ pub(crate) fn json_text(value: &impl serde::Serialize) -> Result<String> {
         .map_err(|e| Error::invalid_input(format!("a parameter cannot be encoded as JSON: {e}")))
 }
 
+/// A parameter value that no standard style writes, as text: its scalars (a string as
+/// it is, numbers and booleans as written in JSON) joined by commas, an object as its JSON
+/// text; `None` for an absent value.
+#[allow(dead_code)] // Used by generated code for parameters of such types.
+pub(crate) fn plain_text(value: &impl serde::Serialize) -> Result<Option<String>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::invalid_input(format!("a parameter cannot be encoded: {e}")))?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(request::scalar_texts(&value).join(",")))
+}
+
 /// An object key as the deserializer has it: borrowed from the input when it can be, so
 /// that reading a struct allocates nothing for its keys.
 pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
@@ -275,4 +288,29 @@ where
         "{pointer}: `{}` does not give the example back\nexample:    {expected}\nre-encoded: {encoded}",
         std::any::type_name::<T>()
     );
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    use super::plain_text;
+    use serde_json::json;
+
+    #[test]
+    fn scalars_as_text_lists_joined_objects_as_json() {
+        assert_eq!(
+            plain_text(&json!("main.yml")).unwrap().as_deref(),
+            Some("main.yml")
+        );
+        assert_eq!(plain_text(&json!(42)).unwrap().as_deref(), Some("42"));
+        assert_eq!(plain_text(&json!(true)).unwrap().as_deref(), Some("true"));
+        assert_eq!(
+            plain_text(&json!(["a", 1])).unwrap().as_deref(),
+            Some("a,1")
+        );
+        assert_eq!(
+            plain_text(&json!({"k": 1})).unwrap().as_deref(),
+            Some(r#"{"k":1}"#)
+        );
+        assert_eq!(plain_text(&None::<String>).unwrap(), None);
+    }
 }

@@ -308,7 +308,7 @@ impl Request {
 
 /// The texts of a scalar (or of each scalar item of a list); `null` gives none, objects
 /// give their JSON text.
-fn scalar_texts(value: &serde_json::Value) -> Vec<String> {
+pub(crate) fn scalar_texts(value: &serde_json::Value) -> Vec<String> {
     match value {
         serde_json::Value::Null => Vec::new(),
         serde_json::Value::String(s) => vec![s.clone()],
