@@ -34,6 +34,12 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
   --tag TAG           only operations with this tag (repeatable)
   --path-prefix P     only operations whose path starts with P (repeatable)
   --operation ID      only the operation with this operationId (repeatable)
+
+usage: cargo xtask bench [--smoke]
+
+  (no options)        run every benchmark (release, against the peers; minutes) and
+                      rewrite BENCHMARKS.md
+  --smoke             run every benchmark once, without peers; rewrite nothing
 ";
 
 /// A parsed `codegen` invocation.

@@ -1,5 +1,7 @@
 //! `cargo xtask <task>`: see `xtask::USAGE`.
 
+mod bench;
+
 use std::process::ExitCode;
 use xtask::{Outcome, Run, USAGE, parse_codegen_args, workspace_root};
 
@@ -7,6 +9,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("bench") => bench::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
