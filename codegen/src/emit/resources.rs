@@ -224,10 +224,27 @@ fn insert(root: &mut Node, op: &Operation, index: usize, placement: Placement) {
     for (literal, param) in &placement.steps {
         path.push('/');
         path.push_str(literal);
-        let accessor = match param {
+        let mut accessor = match param {
             Some(_) => value_name(&singular(literal)),
             None => value_name(literal),
         };
+        // `/user` and `/users/{user_id}/…` would both be `user`: the one with a parameter
+        // keeps the literal as written (`users(user_id)`).
+        if param.is_some()
+            && node
+                .children
+                .iter()
+                .any(|c| c.accessor == accessor && c.param.is_none())
+        {
+            accessor = value_name(literal);
+        }
+        if node
+            .children
+            .iter()
+            .any(|c| c.accessor == accessor && c.param.is_some() != param.is_some())
+        {
+            return; // still ambiguous: the flat method is the way to call it
+        }
         let param = param.as_ref().map(|name| {
             let ty = op
                 .params
@@ -281,11 +298,18 @@ fn singular(word: &str) -> String {
 }
 
 fn name_types(node: &mut Node, parent: &str, types: &mut Scope) {
+    let accessor = node.accessor.trim_start_matches("r#");
     let own = match &node.param {
-        Some(_) => type_name(&singular(node.accessor.trim_start_matches("r#"))),
-        None => type_name(node.accessor.trim_start_matches("r#")),
+        Some(_) => type_name(&singular(accessor)),
+        None => type_name(accessor),
     };
-    node.type_name = types.claim(&format!("{parent}{own}"));
+    let preferred = format!("{parent}{own}");
+    node.type_name = if types.contains(&preferred) {
+        // `User` is taken by `/user`: `users(username)` is `Users`.
+        types.claim(&format!("{parent}{}", type_name(accessor)))
+    } else {
+        types.claim(&preferred)
+    };
     let name = node.type_name.clone();
     for child in &mut node.children {
         name_types(child, &name, types);

@@ -616,7 +616,12 @@ impl<'a> Cx<'a> {
         let schema_pointer = at.join("content").join(media).join("schema");
         let ty = match (&kind, &media_type.schema) {
             (BodyKind::Raw(_), _) => TypeRef::Bytes,
-            (_, Some(schema)) => self.type_of(schema, &format!("{builder}Body"), &schema_pointer),
+            // A body that may be `null` is one the caller can leave out: the builder holds
+            // an `Option` either way, so the nullability itself adds nothing.
+            (_, Some(schema)) => self
+                .type_of(schema, &format!("{builder}Body"), &schema_pointer)
+                .non_null()
+                .clone(),
             (_, None) => TypeRef::Json,
         };
         let struct_fields = |cx: &Self| match &ty {
