@@ -265,7 +265,7 @@ fn struct_deserialize(
     };
     let body = if fields.is_empty() {
         match additional {
-            Some(_) => quote!(#fallback),
+            Some(_) => quote!(extra.insert(key.into_owned(), map.next_value()?);),
             None => quote!(map.next_value::<serde::de::IgnoredAny>()?;),
         }
     } else {
