@@ -54,30 +54,56 @@ impl<'a> Cx<'a> {
                 {
                     continue;
                 }
-                let Some(operation) = self.lower_operation(path, method, op, item, &pointer) else {
+                let Some(mut operation) = self.lower_operation(path, method, op, item, &pointer)
+                else {
                     continue;
                 };
-                for (owners, name, what) in [
-                    (&mut method_owner, &operation.method_name, "method"),
-                    (&mut builder_owner, &operation.builder_name, "builder type"),
-                ] {
-                    if let Some(first) = owners.get(name) {
+                let clash = method_owner
+                    .get(&operation.method_name)
+                    .or_else(|| builder_owner.get(&operation.builder_name))
+                    .cloned();
+                match clash {
+                    // The same operationId twice: the spec is inconsistent.
+                    Some(first) if first == operation.id => {
                         self.diagnostics.push(
                             Diagnostic::new(
                                 pointer.as_str(),
-                                format!(
-                                    "operations `{first}` and `{}` would both become the {what} \
-                                     `{name}`",
-                                    operation.id
-                                ),
-                                "give the operations distinct operationIds",
+                                format!("operationId `{first}` is used by another operation too"),
+                                "give every operation its own operationId",
                             )
                             .subject(format!("operation {}", operation.id)),
                         );
-                    } else {
-                        owners.insert(name.clone(), operation.id.clone());
+                        continue;
                     }
+                    // Different ids with one Rust name (`getThing`, `get_thing`): number it.
+                    Some(first) => {
+                        let n = (2..)
+                            .find(|n| {
+                                !method_owner
+                                    .contains_key(&format!("{}_{n}", operation.method_name))
+                                    && !builder_owner
+                                        .contains_key(&format!("{}{n}", operation.builder_name))
+                            })
+                            .unwrap_or(2);
+                        let (method_name, builder_name) = (
+                            format!("{}_{n}", operation.method_name),
+                            format!("{}{n}", operation.builder_name),
+                        );
+                        self.note(
+                            &pointer,
+                            format!(
+                                "operations `{first}` and `{}` would both become `{}`; `{}` is \
+                                 `{method_name}` (builder `{builder_name}`)",
+                                operation.id, operation.method_name, operation.id
+                            ),
+                        );
+                        operation.method_name = method_name;
+                        operation.builder_name = builder_name;
+                    }
+                    None => {}
                 }
+                method_owner.insert(operation.method_name.clone(), operation.id.clone());
+                builder_owner.insert(operation.builder_name.clone(), operation.id.clone());
                 operations.push(operation);
             }
         }

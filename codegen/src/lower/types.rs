@@ -192,7 +192,8 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 impl<'a> Cx<'a> {
     /// Gives every component schema its Rust name before anything refers to one, in sorted
-    /// key order; two schemas that would share a name are an error.
+    /// key order; of two schemas that would share a name (`Boolean` and `boolean`), the
+    /// later one gets a numbered name, with a note.
     pub(super) fn name_components(&mut self) {
         let Some(components) = &self.spec.components else {
             return;
@@ -201,23 +202,20 @@ impl<'a> Cx<'a> {
         keys.sort();
         let mut owner: std::collections::BTreeMap<String, &String> = Default::default();
         for key in keys {
-            let name = names::type_name(key);
-            if let Some(first) = owner.get(&name) {
+            let wanted = names::type_name(key);
+            let name = self.type_names.claim(&wanted);
+            if let Some(first) = owner.get(&wanted) {
                 let pointer = Pointer::root().join("components").join("schemas").join(key);
-                self.error(
-                    Diagnostic::new(
-                        pointer.as_str(),
-                        format!(
-                            "schemas `{first}` and `{key}` would both become the Rust type `{name}`"
-                        ),
-                        "rename one of the two schemas",
-                    )
-                    .subject(format!("schema {key}")),
+                self.note(
+                    &pointer,
+                    format!(
+                        "schemas `{first}` and `{key}` would both become the Rust type \
+                         `{wanted}`; `{key}` is `{name}`"
+                    ),
                 );
-                continue;
+            } else {
+                owner.insert(wanted, key);
             }
-            owner.insert(name.clone(), key);
-            self.type_names.reserve(&name);
             self.components.insert(key.clone(), name);
         }
     }
