@@ -47,8 +47,9 @@ struct Placement {
 
 pub(crate) fn resources(api: &Api) -> TokenStream {
     let mut root = Node::default();
+    let parents = Parents::of(api);
     for (index, op) in api.operations.iter().enumerate() {
-        if let Some(placement) = place(op, api) {
+        if let Some(placement) = place(op, &parents) {
             insert(&mut root, op, index, placement);
         }
     }
@@ -127,7 +128,7 @@ pub(crate) fn resources(api: &Api) -> TokenStream {
 
 /// Splits an operation's path into resource steps and a method verb, or `None` when the path
 /// does not fit the scheme.
-fn place(op: &Operation, api: &Api) -> Option<Placement> {
+fn place(op: &Operation, parents: &Parents) -> Option<Placement> {
     let path = op.path.split('?').next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let param_of = |segment: &str| -> Option<Option<String>> {
@@ -175,7 +176,7 @@ fn place(op: &Operation, api: &Api) -> Option<Placement> {
         "GET" if op.pagination.is_some() || returns_list(op) => "list",
         "GET" => "retrieve",
         "POST" if trailing => "update",
-        "POST" if last.1.is_none() && steps.len() > 1 && is_parent_path(api, op, path) => {
+        "POST" if last.1.is_none() && steps.len() > 1 && parents.has_operations(path) => {
             steps.pop();
             return Some(Placement {
                 steps,
@@ -203,19 +204,38 @@ fn returns_list(op: &Operation) -> bool {
     matches!(&op.response.kind, crate::ir::ResponseKind::Json(ty) if matches!(ty.non_null(), TypeRef::Vec(_)))
 }
 
-/// Whether another operation lives at the path without its last segment (which makes that
-/// segment an action on it: `/certificates/activate`).
-fn is_parent_path(api: &Api, op: &Operation, path: &str) -> bool {
-    let parent = &path[..path.rfind('/').unwrap_or(0)];
-    api.operations.iter().any(|other| {
-        !std::ptr::eq(other, op) && {
-            let other_path = other.path.split('?').next().unwrap_or_default();
-            other_path == parent
-                || other_path
-                    .strip_prefix(parent)
-                    .is_some_and(|rest| rest.starts_with("/{") && !rest[1..].contains('/'))
+/// The paths that have operations, and those that have operations on their items
+/// (`/certificates` when `/certificates/{id}` has some), looked up in one step each.
+struct Parents<'a> {
+    paths: std::collections::HashSet<&'a str>,
+    item_parents: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> Parents<'a> {
+    fn of(api: &'a Api) -> Self {
+        let mut paths = std::collections::HashSet::new();
+        let mut item_parents = std::collections::HashSet::new();
+        for op in &api.operations {
+            let path = op.path.split('?').next().unwrap_or_default();
+            paths.insert(path);
+            if let Some((parent, last)) = path.rsplit_once('/')
+                && last.starts_with('{')
+            {
+                item_parents.insert(parent);
+            }
         }
-    })
+        Parents {
+            paths,
+            item_parents,
+        }
+    }
+
+    /// Whether operations live at `path` without its last segment (which makes that
+    /// segment an action on it: `/certificates/activate`).
+    fn has_operations(&self, path: &str) -> bool {
+        let parent = &path[..path.rfind('/').unwrap_or(0)];
+        self.paths.contains(parent) || self.item_parents.contains(parent)
+    }
 }
 
 fn insert(root: &mut Node, op: &Operation, index: usize, placement: Placement) {
