@@ -1,6 +1,7 @@
 //! Spec text (YAML or JSON, OpenAPI 3.0 or 3.1) → `openapiv3::OpenAPI`, with errors that
 //! say where.
 
+mod refs;
 mod v31;
 pub mod yaml;
 
@@ -26,6 +27,7 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     if version.starts_with("3.1") {
         v31::lower(&mut value, &mut notes);
     }
+    refs::hoist_schema_refs(&mut value, &mut notes);
     let spec = deserialize(value)?;
     Ok(Loaded {
         spec,
