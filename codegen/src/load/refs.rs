@@ -213,9 +213,8 @@ fn deep_ref(reference: &str) -> Option<(Kind, Vec<String>)> {
     if tokens[0] == "components" && n <= 3 {
         return None; // a whole component: resolved as it is
     }
-    let kind = if tokens[0] == "components" && tokens[1] == "schemas" {
-        Kind::Schema
-    } else if tokens.iter().any(|t| t == "schema") {
+    let inside_component_schema = tokens[0] == "components" && tokens[1] == "schemas";
+    let kind = if inside_component_schema || tokens.iter().any(|t| t == "schema") {
         Kind::Schema
     } else if n >= 2 && tokens[n - 2] == "parameters" {
         Kind::Parameter
