@@ -89,7 +89,9 @@ async fn a_call_is_one_span_with_its_outcome() {
     );
 }
 
-#[tokio::test(start_paused = true)]
+// Real time with a 1 ms backoff: a paused clock would also fire the request timeout while
+// the runtime waits for the socket.
+#[tokio::test]
 async fn retries_and_failures_are_logged_without_the_key() {
     let server = MockServer::start().await;
     Mock::given(any())
@@ -104,6 +106,7 @@ async fn retries_and_failures_are_logged_without_the_key() {
         .api_key(API_KEY)
         .base_url(server.uri())
         .max_retries(1)
+        .initial_retry_delay(std::time::Duration::from_millis(1))
         .build()
         .unwrap();
     let log = traced(async || {

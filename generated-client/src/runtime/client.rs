@@ -223,15 +223,25 @@ impl Client {
         let inner = &*self.inner;
         let url = self.url(request)?;
         let cookie = request.cookie_header();
+        let mut url = Some(url);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             let retries_left = attempt <= inner.max_retries;
+            // The last possible attempt takes the URL instead of copying it.
+            let this_url = match (retries_left, &mut url) {
+                (true, Some(url)) => url.clone(),
+                (_, url) => url
+                    .take()
+                    .expect("the URL is only taken by the last attempt"),
+            };
             let mut builder = inner
                 .http
-                .request(request.method.clone(), url.clone())
-                .timeout(inner.timeout)
-                .headers(inner.headers.clone());
+                .request(request.method.clone(), this_url)
+                .timeout(inner.timeout);
+            if !inner.headers.is_empty() {
+                builder = builder.headers(inner.headers.clone());
+            }
             if let Some(auth) = &inner.auth {
                 builder = builder.header(AUTHORIZATION, auth.clone());
             }
@@ -252,9 +262,9 @@ impl Client {
                 Ok(response) if stream && response.status().is_success() => {
                     return Ok(Received::Stream(response));
                 }
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
-                    let headers = response.headers().clone();
+                    let headers = std::mem::take(response.headers_mut());
                     response.bytes().await.map(|body| (status, headers, body))
                 }
                 Err(e) => Err(e),
@@ -670,11 +680,23 @@ impl ClientBuilder {
             headers.insert(header_name, header_value);
         }
 
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .build()
-                .map_err(|e| Error::config(format!("the HTTP client cannot be created: {e}")))?,
+        // With our own reqwest client, the headers every request carries (and the key) are
+        // its defaults, set once; a caller's client gets them on each request instead.
+        let (http, headers, auth) = match self.http {
+            Some(http) => (http, headers, auth),
+            None => {
+                let mut defaults = headers;
+                if let Some(auth) = auth {
+                    defaults.insert(AUTHORIZATION, auth);
+                }
+                let http = reqwest::Client::builder()
+                    .default_headers(defaults)
+                    .build()
+                    .map_err(|e| {
+                        Error::config(format!("the HTTP client cannot be created: {e}"))
+                    })?;
+                (http, HeaderMap::new(), None)
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
