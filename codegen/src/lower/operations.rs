@@ -650,6 +650,39 @@ impl<'a> Cx<'a> {
                 .clone(),
             (_, None) => TypeRef::Json,
         };
+        let mut ty = ty;
+        if kind == BodyKind::Multipart && ty == TypeRef::File {
+            // One binary and no field names (Jira's attachments): send it as one part named
+            // `file`, the name such APIs expect, and say so.
+            let name = self.type_names.claim(&format!("{builder}Body"));
+            self.types.insert(
+                name.clone(),
+                TypeDef {
+                    name: name.clone(),
+                    doc: Some(format!("The form `{builder}` sends: one file.")),
+                    pointer: schema_pointer.to_string(),
+                    kind: TypeKind::Struct {
+                        fields: vec![crate::ir::Field {
+                            name: "file".into(),
+                            wire_name: "file".into(),
+                            doc: Some("The file, sent as the form part `file`.".into()),
+                            ty: TypeRef::File,
+                            required: true,
+                        }],
+                        additional: None,
+                    },
+                    examples: Vec::new(),
+                },
+            );
+            self.note(
+                &schema_pointer,
+                format!(
+                    "the multipart body of `{builder}` is one binary with no field name; it is \
+                     sent as a form part named `file`"
+                ),
+            );
+            ty = TypeRef::Named(name);
+        }
         let struct_fields = |cx: &Self| match &ty {
             TypeRef::Named(name) => match cx.types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Struct {
