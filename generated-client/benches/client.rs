@@ -291,6 +291,46 @@ fn allocations_per_call<F: Future>(
     (ALLOCATIONS.load(Relaxed) - before) as f64 / n as f64
 }
 
+/// The median over `rounds` of (time of `k` calls of `a`) / (time of `k` calls of `b`),
+/// alternating which goes first, so that load on the machine that comes and goes weighs
+/// on both alike.
+fn paired_ratio<A: Future, B: Future>(
+    rt: &tokio::runtime::Runtime,
+    rounds: usize,
+    k: usize,
+    mut a: impl FnMut() -> A,
+    mut b: impl FnMut() -> B,
+) -> f64 {
+    let time = |f: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        for _ in 0..k {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let mut run_a = || {
+            black_box(rt.block_on(a()));
+        };
+        let (ta, tb) = if round % 2 == 0 {
+            let ta = time(&mut run_a);
+            let tb = time(&mut || {
+                black_box(rt.block_on(b()));
+            });
+            (ta, tb)
+        } else {
+            let tb = time(&mut || {
+                black_box(rt.block_on(b()));
+            });
+            (time(&mut run_a), tb)
+        };
+        ratios.push(ta / tb);
+    }
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
 /// Peak heap bytes, above what was live before, while `f` runs.
 fn peak_heap<F: Future>(rt: &tokio::runtime::Runtime, f: F) -> (F::Output, usize) {
     let base = LIVE.load(Relaxed);
@@ -355,6 +395,35 @@ fn main() {
             .unwrap()
     });
     let list_hand = allocations_per_call(&rt, n, || hand.list(PAGE_SIZE));
+    let (rounds, k) = if test_mode { (1, 1) } else { (101, 100) };
+    let get_ratio = paired_ratio(
+        &rt,
+        rounds,
+        k,
+        || async { client.get_certificate("cert_1").send().await.unwrap() },
+        || hand.get_certificate("cert_1"),
+    );
+    let list_ratio = paired_ratio(
+        &rt,
+        rounds,
+        k,
+        || async {
+            client
+                .list_organization_certificates()
+                .limit(PAGE_SIZE as i64)
+                .send()
+                .await
+                .unwrap()
+        },
+        || hand.list(PAGE_SIZE),
+    );
+    metric(
+        "client-overhead/get_certificate/paired-time-ratio",
+        get_ratio,
+    );
+    metric("client-overhead/get_certificate/paired-rounds", rounds);
+    metric("client-overhead/list/paired-time-ratio", list_ratio);
+    metric("client-overhead/list/paired-rounds", rounds);
     metric("client-overhead/get_certificate/ours/allocations", get_ours);
     metric(
         "client-overhead/get_certificate/reqwest/allocations",
