@@ -346,22 +346,30 @@ fn flatten_brackets(name: String, value: &serde_json::Value, out: &mut Vec<(Stri
 /// `a%2Fb%3Fc%23d` and `%2F` becomes `%252F`. Empty values and the dot segments `.` and `..`
 /// (which URL normalisation would remove or resolve) are refused.
 pub(crate) fn encode_path(name: &str, value: &(impl ParamValue + ?Sized)) -> Result<String> {
-    let mut joined = String::new();
+    // Encoded straight into the result (the comma that joins list items is encoded too),
+    // with just enough of the raw value kept to refuse the dot segments.
+    let mut encoded = String::new();
+    let mut raw_len = 0;
+    let mut dots_only = true;
     let mut first = true;
     value.for_each_value(&mut |v| {
         if !first {
-            joined.push(',');
+            encoded.push_str("%2C");
+            raw_len += 1;
+            dots_only = false;
         }
         first = false;
-        joined.push_str(v);
+        encoded.extend(utf8_percent_encode(v, PATH_SEGMENT));
+        raw_len += v.len();
+        dots_only &= v.bytes().all(|b| b == b'.');
     });
-    if joined.is_empty() || joined == "." || joined == ".." {
+    if raw_len == 0 || (dots_only && raw_len <= 2) {
         return Err(Error::invalid_input(format!(
             "path parameter `{name}` cannot be {:?}: it would not name one path segment",
-            joined
+            ".".repeat(raw_len)
         )));
     }
-    Ok(utf8_percent_encode(&joined, PATH_SEGMENT).to_string())
+    Ok(encoded)
 }
 
 /// A value that can travel in a path, query or header: scalars, string enums, and (outside
@@ -486,6 +494,17 @@ mod tests {
                 "{bad:?}"
             );
         }
+        // Lists are comma-joined before encoding, so the comma is encoded too; `...` and a
+        // list of dots are ordinary segments.
+        let list = vec!["a".to_owned(), "b/c".to_owned()];
+        assert_eq!(encode_path("ids", &list).unwrap(), "a%2Cb%2Fc");
+        let with_empty = vec![String::new(), "a".to_owned()];
+        assert_eq!(encode_path("ids", &with_empty).unwrap(), "%2Ca");
+        assert_eq!(encode_path("id", "...").unwrap(), "...");
+        let dots = vec![".".to_owned(), ".".to_owned()];
+        assert_eq!(encode_path("ids", &dots).unwrap(), ".%2C.");
+        let empty: Vec<String> = Vec::new();
+        assert!(encode_path("ids", &empty).is_err());
     }
 
     #[test]
