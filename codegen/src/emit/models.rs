@@ -253,7 +253,7 @@ fn struct_deserialize(
         if f.optional() {
             quote!(#field: #slot,)
         } else {
-            quote!(#field: #slot.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
+            quote!(#field: crate::runtime::required(#slot, #wire)?,)
         }
     });
     let build_extra = additional.map(|field| quote!(#field: extra,));

@@ -65,15 +65,14 @@ impl<'de> serde::Deserialize<'de> for Certificate {
                     }
                 }
                 Ok(Certificate {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    id: crate::runtime::required(f1, "id")?,
                     name: f2,
-                    created_at: f3
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    certificate_details: f4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "certificate_details",
-                        ))?,
+                    created_at: crate::runtime::required(f3, "created_at")?,
+                    certificate_details: crate::runtime::required(
+                        f4,
+                        "certificate_details",
+                    )?,
                     active: f5,
                 })
             }
@@ -228,8 +227,8 @@ impl<'de> serde::Deserialize<'de> for DeleteCertificateResponse {
                     }
                 }
                 Ok(DeleteCertificateResponse {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    id: crate::runtime::required(f1, "id")?,
                 })
             }
         }
@@ -279,10 +278,9 @@ impl<'de> serde::Deserialize<'de> for Error {
                 }
                 Ok(Error {
                     code: f0,
-                    message: f1
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    message: crate::runtime::required(f1, "message")?,
                     param: f2,
-                    r#type: f3.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    r#type: crate::runtime::required(f3, "type")?,
                 })
             }
         }
@@ -319,7 +317,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
                     }
                 }
                 Ok(ErrorResponse {
-                    error: f0.ok_or_else(|| serde::de::Error::missing_field("error"))?,
+                    error: crate::runtime::required(f0, "error")?,
                 })
             }
         }
@@ -422,12 +420,11 @@ impl<'de> serde::Deserialize<'de> for ListCertificatesResponse {
                     }
                 }
                 Ok(ListCertificatesResponse {
-                    data: f0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: crate::runtime::required(f0, "data")?,
                     first_id: f1,
                     last_id: f2,
-                    has_more: f3
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    object: f4.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    has_more: crate::runtime::required(f3, "has_more")?,
+                    object: crate::runtime::required(f4, "object")?,
                 })
             }
         }
@@ -480,12 +477,11 @@ impl<'de> serde::Deserialize<'de> for ListProjectCertificatesResponse {
                     }
                 }
                 Ok(ListProjectCertificatesResponse {
-                    data: f0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: crate::runtime::required(f0, "data")?,
                     first_id: f1,
                     last_id: f2,
-                    has_more: f3
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                    object: f4.ok_or_else(|| serde::de::Error::missing_field("object"))?,
+                    has_more: crate::runtime::required(f3, "has_more")?,
+                    object: crate::runtime::required(f4, "object")?,
                 })
             }
         }
@@ -608,16 +604,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificate {
                     }
                 }
                 Ok(OrganizationCertificate {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    id: crate::runtime::required(f1, "id")?,
                     name: f2,
-                    created_at: f3
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    certificate_details: f4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "certificate_details",
-                        ))?,
-                    active: f5.ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                    created_at: crate::runtime::required(f3, "created_at")?,
+                    certificate_details: crate::runtime::required(
+                        f4,
+                        "certificate_details",
+                    )?,
+                    active: crate::runtime::required(f5, "active")?,
                 })
             }
         }
@@ -687,8 +682,8 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateActivationResponse 
                     }
                 }
                 Ok(OrganizationCertificateActivationResponse {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    data: crate::runtime::required(f1, "data")?,
                 })
             }
         }
@@ -758,8 +753,8 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateDeactivationRespons
                     }
                 }
                 Ok(OrganizationCertificateDeactivationResponse {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    data: crate::runtime::required(f1, "data")?,
                 })
             }
         }
@@ -885,16 +880,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificate {
                     }
                 }
                 Ok(OrganizationProjectCertificate {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    id: f1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    id: crate::runtime::required(f1, "id")?,
                     name: f2,
-                    created_at: f3
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    certificate_details: f4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "certificate_details",
-                        ))?,
-                    active: f5.ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                    created_at: crate::runtime::required(f3, "created_at")?,
+                    certificate_details: crate::runtime::required(
+                        f4,
+                        "certificate_details",
+                    )?,
+                    active: crate::runtime::required(f5, "active")?,
                 })
             }
         }
@@ -966,8 +960,8 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateActivationRe
                     }
                 }
                 Ok(OrganizationProjectCertificateActivationResponse {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    data: crate::runtime::required(f1, "data")?,
                 })
             }
         }
@@ -1040,8 +1034,8 @@ for OrganizationProjectCertificateDeactivationResponse {
                     }
                 }
                 Ok(OrganizationProjectCertificateDeactivationResponse {
-                    object: f0.ok_or_else(|| serde::de::Error::missing_field("object"))?,
-                    data: f1.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    object: crate::runtime::required(f0, "object")?,
+                    data: crate::runtime::required(f1, "data")?,
                 })
             }
         }
@@ -1151,10 +1145,7 @@ impl<'de> serde::Deserialize<'de> for ToggleCertificatesRequest {
                     }
                 }
                 Ok(ToggleCertificatesRequest {
-                    certificate_ids: f0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "certificate_ids",
-                        ))?,
+                    certificate_ids: crate::runtime::required(f0, "certificate_ids")?,
                 })
             }
         }
@@ -1197,8 +1188,7 @@ impl<'de> serde::Deserialize<'de> for UploadCertificateRequest {
                 }
                 Ok(UploadCertificateRequest {
                     name: f0,
-                    certificate: f1
-                        .ok_or_else(|| serde::de::Error::missing_field("certificate"))?,
+                    certificate: crate::runtime::required(f1, "certificate")?,
                 })
             }
         }

@@ -203,6 +203,20 @@ pub(crate) fn plain_text(value: &impl serde::Serialize) -> Result<Option<String>
     Ok(Some(request::scalar_texts(&value).join(",")))
 }
 
+/// The value of a required field read by a generated `Deserialize`, or serde's "missing
+/// field" error. One generic function rather than a closure per field: the closures were a
+/// few thousand extra bodies for the compiler to check in a large API's crate.
+#[allow(dead_code)] // Used by generated code for structs with required fields.
+pub(crate) fn required<T, E: serde::de::Error>(
+    slot: Option<T>,
+    field: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(E::missing_field(field)),
+    }
+}
+
 /// An object key as the deserializer has it: borrowed from the input when it can be, so
 /// that reading a struct allocates nothing for its keys.
 pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
