@@ -276,25 +276,23 @@ fn struct_deserialize(
             }
         }
     };
+    // The visitor itself is the runtime's, shared by every struct: each struct brings only
+    // the body that reads its fields.
     quote! {
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #ty;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#ty, A::Error> {
-                        #(#declare)*
-                        #declare_extra
-                        while let Some(#key_binding) = map.next_key::<crate::runtime::Key<'de>>()? {
-                            #body
-                        }
-                        Ok(#ty { #(#build)* #build_extra })
-                    }
+                deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+            }
+        }
+        impl<'de> crate::runtime::DecodeMap<'de> for #ty {
+            const EXPECTING: &'static str = #expecting;
+            fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #(#declare)*
+                #declare_extra
+                while let Some(#key_binding) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    #body
                 }
-                deserializer.deserialize_map(Visitor)
+                Ok(#ty { #(#build)* #build_extra })
             }
         }
     }

@@ -35,49 +35,39 @@ impl<'de> serde::Deserialize<'de> for Certificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Certificate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Certificate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Certificate, A::Error> {
-                let mut f0: Option<CertificateObject> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<i64> = None;
-                let mut f4: Option<CertificateDetails> = None;
-                let mut f5: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "id" => f1 = Some(map.next_value()?),
-                        "name" => f2 = map.next_value()?,
-                        "created_at" => f3 = Some(map.next_value()?),
-                        "certificate_details" => f4 = Some(map.next_value()?),
-                        "active" => f5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for Certificate {
+    const EXPECTING: &'static str = "a `Certificate` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<CertificateObject> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<i64> = None;
+        let mut f4: Option<CertificateDetails> = None;
+        let mut f5: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "id" => f1 = Some(map.next_value()?),
+                "name" => f2 = map.next_value()?,
+                "created_at" => f3 = Some(map.next_value()?),
+                "certificate_details" => f4 = Some(map.next_value()?),
+                "active" => f5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Certificate {
-                    object: crate::runtime::required(f0, "object")?,
-                    id: crate::runtime::required(f1, "id")?,
-                    name: f2,
-                    created_at: crate::runtime::required(f3, "created_at")?,
-                    certificate_details: crate::runtime::required(
-                        f4,
-                        "certificate_details",
-                    )?,
-                    active: f5,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Certificate {
+            object: crate::runtime::required(f0, "object")?,
+            id: crate::runtime::required(f1, "id")?,
+            name: f2,
+            created_at: crate::runtime::required(f3, "created_at")?,
+            certificate_details: crate::runtime::required(f4, "certificate_details")?,
+            active: f5,
+        })
     }
 }
 /// The constant `certificate.deleted`.
@@ -122,37 +112,30 @@ impl<'de> serde::Deserialize<'de> for CertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CertificateDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CertificateDetails` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CertificateDetails, A::Error> {
-                let mut f0: Option<i64> = None;
-                let mut f1: Option<i64> = None;
-                let mut f2: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "valid_at" => f0 = map.next_value()?,
-                        "expires_at" => f1 = map.next_value()?,
-                        "content" => f2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for CertificateDetails {
+    const EXPECTING: &'static str = "a `CertificateDetails` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<i64> = None;
+        let mut f1: Option<i64> = None;
+        let mut f2: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "valid_at" => f0 = map.next_value()?,
+                "expires_at" => f1 = map.next_value()?,
+                "content" => f2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CertificateDetails {
-                    valid_at: f0,
-                    expires_at: f1,
-                    content: f2,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(CertificateDetails {
+            valid_at: f0,
+            expires_at: f1,
+            content: f2,
+        })
     }
 }
 /// The object type.
@@ -205,34 +188,27 @@ impl<'de> serde::Deserialize<'de> for DeleteCertificateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteCertificateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteCertificateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteCertificateResponse, A::Error> {
-                let mut f0: Option<CertificateDeleted> = None;
-                let mut f1: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "id" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for DeleteCertificateResponse {
+    const EXPECTING: &'static str = "a `DeleteCertificateResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<CertificateDeleted> = None;
+        let mut f1: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "id" => f1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(DeleteCertificateResponse {
-                    object: crate::runtime::required(f0, "object")?,
-                    id: crate::runtime::required(f1, "id")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(DeleteCertificateResponse {
+            object: crate::runtime::required(f0, "object")?,
+            id: crate::runtime::required(f1, "id")?,
+        })
     }
 }
 /// The details of an error returned by the API.
@@ -251,40 +227,33 @@ impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Error;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Error` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Error, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => f0 = map.next_value()?,
-                        "message" => f1 = Some(map.next_value()?),
-                        "param" => f2 = map.next_value()?,
-                        "type" => f3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for Error {
+    const EXPECTING: &'static str = "a `Error` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "code" => f0 = map.next_value()?,
+                "message" => f1 = Some(map.next_value()?),
+                "param" => f2 = map.next_value()?,
+                "type" => f3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Error {
-                    code: f0,
-                    message: crate::runtime::required(f1, "message")?,
-                    param: f2,
-                    r#type: crate::runtime::required(f3, "type")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Error {
+            code: f0,
+            message: crate::runtime::required(f1, "message")?,
+            param: f2,
+            r#type: crate::runtime::required(f3, "type")?,
+        })
     }
 }
 /// The body of an error response.
@@ -297,31 +266,24 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ErrorResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                let mut f0: Option<Error> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "error" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for ErrorResponse {
+    const EXPECTING: &'static str = "a `ErrorResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<Error> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(ErrorResponse {
-                    error: crate::runtime::required(f0, "error")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(ErrorResponse {
+            error: crate::runtime::required(f0, "error")?,
+        })
     }
 }
 /// Values of the `include[]` parameter.
@@ -392,43 +354,36 @@ impl<'de> serde::Deserialize<'de> for ListCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListCertificatesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListCertificatesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListCertificatesResponse, A::Error> {
-                let mut f0: Option<Vec<OrganizationCertificate>> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<List> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "first_id" => f1 = map.next_value()?,
-                        "last_id" => f2 = map.next_value()?,
-                        "has_more" => f3 = Some(map.next_value()?),
-                        "object" => f4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for ListCertificatesResponse {
+    const EXPECTING: &'static str = "a `ListCertificatesResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<Vec<OrganizationCertificate>> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<bool> = None;
+        let mut f4: Option<List> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "data" => f0 = Some(map.next_value()?),
+                "first_id" => f1 = map.next_value()?,
+                "last_id" => f2 = map.next_value()?,
+                "has_more" => f3 = Some(map.next_value()?),
+                "object" => f4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(ListCertificatesResponse {
-                    data: crate::runtime::required(f0, "data")?,
-                    first_id: f1,
-                    last_id: f2,
-                    has_more: crate::runtime::required(f3, "has_more")?,
-                    object: crate::runtime::required(f4, "object")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(ListCertificatesResponse {
+            data: crate::runtime::required(f0, "data")?,
+            first_id: f1,
+            last_id: f2,
+            has_more: crate::runtime::required(f3, "has_more")?,
+            object: crate::runtime::required(f4, "object")?,
+        })
     }
 }
 /// A page of the certificates configured for a project.
@@ -449,43 +404,36 @@ impl<'de> serde::Deserialize<'de> for ListProjectCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListProjectCertificatesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListProjectCertificatesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListProjectCertificatesResponse, A::Error> {
-                let mut f0: Option<Vec<OrganizationProjectCertificate>> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<List> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "first_id" => f1 = map.next_value()?,
-                        "last_id" => f2 = map.next_value()?,
-                        "has_more" => f3 = Some(map.next_value()?),
-                        "object" => f4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for ListProjectCertificatesResponse {
+    const EXPECTING: &'static str = "a `ListProjectCertificatesResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<Vec<OrganizationProjectCertificate>> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<bool> = None;
+        let mut f4: Option<List> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "data" => f0 = Some(map.next_value()?),
+                "first_id" => f1 = map.next_value()?,
+                "last_id" => f2 = map.next_value()?,
+                "has_more" => f3 = Some(map.next_value()?),
+                "object" => f4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(ListProjectCertificatesResponse {
-                    data: crate::runtime::required(f0, "data")?,
-                    first_id: f1,
-                    last_id: f2,
-                    has_more: crate::runtime::required(f3, "has_more")?,
-                    object: crate::runtime::required(f4, "object")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(ListProjectCertificatesResponse {
+            data: crate::runtime::required(f0, "data")?,
+            first_id: f1,
+            last_id: f2,
+            has_more: crate::runtime::required(f3, "has_more")?,
+            object: crate::runtime::required(f4, "object")?,
+        })
     }
 }
 /// The changes to make to a certificate.
@@ -499,31 +447,24 @@ impl<'de> serde::Deserialize<'de> for ModifyCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModifyCertificateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModifyCertificateRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModifyCertificateRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for ModifyCertificateRequest {
+    const EXPECTING: &'static str = "a `ModifyCertificateRequest` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(ModifyCertificateRequest {
-                    name: f0,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(ModifyCertificateRequest {
+            name: f0,
+        })
     }
 }
 /// Defaults to `"desc"`.
@@ -574,49 +515,39 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationCertificate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrganizationCertificate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationCertificate, A::Error> {
-                let mut f0: Option<OrganizationCertificateObject> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<i64> = None;
-                let mut f4: Option<OrganizationCertificateDetails> = None;
-                let mut f5: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "id" => f1 = Some(map.next_value()?),
-                        "name" => f2 = map.next_value()?,
-                        "created_at" => f3 = Some(map.next_value()?),
-                        "certificate_details" => f4 = Some(map.next_value()?),
-                        "active" => f5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificate {
+    const EXPECTING: &'static str = "a `OrganizationCertificate` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<OrganizationCertificateObject> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<i64> = None;
+        let mut f4: Option<OrganizationCertificateDetails> = None;
+        let mut f5: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "id" => f1 = Some(map.next_value()?),
+                "name" => f2 = map.next_value()?,
+                "created_at" => f3 = Some(map.next_value()?),
+                "certificate_details" => f4 = Some(map.next_value()?),
+                "active" => f5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationCertificate {
-                    object: crate::runtime::required(f0, "object")?,
-                    id: crate::runtime::required(f1, "id")?,
-                    name: f2,
-                    created_at: crate::runtime::required(f3, "created_at")?,
-                    certificate_details: crate::runtime::required(
-                        f4,
-                        "certificate_details",
-                    )?,
-                    active: crate::runtime::required(f5, "active")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationCertificate {
+            object: crate::runtime::required(f0, "object")?,
+            id: crate::runtime::required(f1, "id")?,
+            name: f2,
+            created_at: crate::runtime::required(f3, "created_at")?,
+            certificate_details: crate::runtime::required(f4, "certificate_details")?,
+            active: crate::runtime::required(f5, "active")?,
+        })
     }
 }
 /// The constant `organization.certificate.activation`.
@@ -660,34 +591,27 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateActivationResponse 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationCertificateActivationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrganizationCertificateActivationResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationCertificateActivationResponse, A::Error> {
-                let mut f0: Option<OrganizationCertificateActivation> = None;
-                let mut f1: Option<Vec<OrganizationCertificate>> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "data" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificateActivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationCertificateActivationResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<OrganizationCertificateActivation> = None;
+        let mut f1: Option<Vec<OrganizationCertificate>> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "data" => f1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationCertificateActivationResponse {
-                    object: crate::runtime::required(f0, "object")?,
-                    data: crate::runtime::required(f1, "data")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationCertificateActivationResponse {
+            object: crate::runtime::required(f0, "object")?,
+            data: crate::runtime::required(f1, "data")?,
+        })
     }
 }
 /// The constant `organization.certificate.deactivation`.
@@ -731,34 +655,28 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateDeactivationRespons
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationCertificateDeactivationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrganizationCertificateDeactivationResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationCertificateDeactivationResponse, A::Error> {
-                let mut f0: Option<OrganizationCertificateDeactivation> = None;
-                let mut f1: Option<Vec<OrganizationCertificate>> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "data" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de>
+for OrganizationCertificateDeactivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationCertificateDeactivationResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<OrganizationCertificateDeactivation> = None;
+        let mut f1: Option<Vec<OrganizationCertificate>> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "data" => f1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationCertificateDeactivationResponse {
-                    object: crate::runtime::required(f0, "object")?,
-                    data: crate::runtime::required(f1, "data")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationCertificateDeactivationResponse {
+            object: crate::runtime::required(f0, "object")?,
+            data: crate::runtime::required(f1, "data")?,
+        })
     }
 }
 /// The `certificate_details` property of `OrganizationCertificate`.
@@ -775,34 +693,27 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationCertificateDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrganizationCertificateDetails` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationCertificateDetails, A::Error> {
-                let mut f0: Option<i64> = None;
-                let mut f1: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "valid_at" => f0 = map.next_value()?,
-                        "expires_at" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificateDetails {
+    const EXPECTING: &'static str = "a `OrganizationCertificateDetails` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<i64> = None;
+        let mut f1: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "valid_at" => f0 = map.next_value()?,
+                "expires_at" => f1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationCertificateDetails {
-                    valid_at: f0,
-                    expires_at: f1,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationCertificateDetails {
+            valid_at: f0,
+            expires_at: f1,
+        })
     }
 }
 /// The constant `organization.certificate`.
@@ -850,49 +761,39 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationProjectCertificate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrganizationProjectCertificate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationProjectCertificate, A::Error> {
-                let mut f0: Option<OrganizationProjectCertificateObject> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<i64> = None;
-                let mut f4: Option<OrganizationProjectCertificateDetails> = None;
-                let mut f5: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "id" => f1 = Some(map.next_value()?),
-                        "name" => f2 = map.next_value()?,
-                        "created_at" => f3 = Some(map.next_value()?),
-                        "certificate_details" => f4 = Some(map.next_value()?),
-                        "active" => f5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for OrganizationProjectCertificate {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificate` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<OrganizationProjectCertificateObject> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<i64> = None;
+        let mut f4: Option<OrganizationProjectCertificateDetails> = None;
+        let mut f5: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "id" => f1 = Some(map.next_value()?),
+                "name" => f2 = map.next_value()?,
+                "created_at" => f3 = Some(map.next_value()?),
+                "certificate_details" => f4 = Some(map.next_value()?),
+                "active" => f5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationProjectCertificate {
-                    object: crate::runtime::required(f0, "object")?,
-                    id: crate::runtime::required(f1, "id")?,
-                    name: f2,
-                    created_at: crate::runtime::required(f3, "created_at")?,
-                    certificate_details: crate::runtime::required(
-                        f4,
-                        "certificate_details",
-                    )?,
-                    active: crate::runtime::required(f5, "active")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationProjectCertificate {
+            object: crate::runtime::required(f0, "object")?,
+            id: crate::runtime::required(f1, "id")?,
+            name: f2,
+            created_at: crate::runtime::required(f3, "created_at")?,
+            certificate_details: crate::runtime::required(f4, "certificate_details")?,
+            active: crate::runtime::required(f5, "active")?,
+        })
     }
 }
 /// The constant `organization.project.certificate.activation`.
@@ -936,36 +837,28 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateActivationRe
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationProjectCertificateActivationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `OrganizationProjectCertificateActivationResponse` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationProjectCertificateActivationResponse, A::Error> {
-                let mut f0: Option<OrganizationProjectCertificateActivation> = None;
-                let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "data" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de>
+for OrganizationProjectCertificateActivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificateActivationResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<OrganizationProjectCertificateActivation> = None;
+        let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "data" => f1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationProjectCertificateActivationResponse {
-                    object: crate::runtime::required(f0, "object")?,
-                    data: crate::runtime::required(f1, "data")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationProjectCertificateActivationResponse {
+            object: crate::runtime::required(f0, "object")?,
+            data: crate::runtime::required(f1, "data")?,
+        })
     }
 }
 /// The constant `organization.project.certificate.deactivation`.
@@ -1010,36 +903,28 @@ for OrganizationProjectCertificateDeactivationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationProjectCertificateDeactivationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a `OrganizationProjectCertificateDeactivationResponse` object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationProjectCertificateDeactivationResponse, A::Error> {
-                let mut f0: Option<OrganizationProjectCertificateDeactivation> = None;
-                let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => f0 = Some(map.next_value()?),
-                        "data" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de>
+for OrganizationProjectCertificateDeactivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDeactivationResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<OrganizationProjectCertificateDeactivation> = None;
+        let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = Some(map.next_value()?),
+                "data" => f1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationProjectCertificateDeactivationResponse {
-                    object: crate::runtime::required(f0, "object")?,
-                    data: crate::runtime::required(f1, "data")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationProjectCertificateDeactivationResponse {
+            object: crate::runtime::required(f0, "object")?,
+            data: crate::runtime::required(f1, "data")?,
+        })
     }
 }
 /// The `certificate_details` property of `OrganizationProjectCertificate`.
@@ -1056,34 +941,27 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationProjectCertificateDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OrganizationProjectCertificateDetails` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationProjectCertificateDetails, A::Error> {
-                let mut f0: Option<i64> = None;
-                let mut f1: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "valid_at" => f0 = map.next_value()?,
-                        "expires_at" => f1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for OrganizationProjectCertificateDetails {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDetails` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<i64> = None;
+        let mut f1: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "valid_at" => f0 = map.next_value()?,
+                "expires_at" => f1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(OrganizationProjectCertificateDetails {
-                    valid_at: f0,
-                    expires_at: f1,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(OrganizationProjectCertificateDetails {
+            valid_at: f0,
+            expires_at: f1,
+        })
     }
 }
 /// The constant `organization.project.certificate`.
@@ -1125,31 +1003,24 @@ impl<'de> serde::Deserialize<'de> for ToggleCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToggleCertificatesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ToggleCertificatesRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToggleCertificatesRequest, A::Error> {
-                let mut f0: Option<Vec<String>> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "certificate_ids" => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for ToggleCertificatesRequest {
+    const EXPECTING: &'static str = "a `ToggleCertificatesRequest` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "certificate_ids" => f0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(ToggleCertificatesRequest {
-                    certificate_ids: crate::runtime::required(f0, "certificate_ids")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(ToggleCertificatesRequest {
+            certificate_ids: crate::runtime::required(f0, "certificate_ids")?,
+        })
     }
 }
 /// The certificate to upload.
@@ -1165,33 +1036,26 @@ impl<'de> serde::Deserialize<'de> for UploadCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadCertificateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadCertificateRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadCertificateRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => f0 = map.next_value()?,
-                        "certificate" => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> crate::runtime::DecodeMap<'de> for UploadCertificateRequest {
+    const EXPECTING: &'static str = "a `UploadCertificateRequest` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = map.next_value()?,
+                "certificate" => f1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(UploadCertificateRequest {
-                    name: f0,
-                    certificate: crate::runtime::required(f1, "certificate")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(UploadCertificateRequest {
+            name: f0,
+            certificate: crate::runtime::required(f1, "certificate")?,
+        })
     }
 }

@@ -203,6 +203,37 @@ pub(crate) fn plain_text(value: &impl serde::Serialize) -> Result<Option<String>
     Ok(Some(request::scalar_texts(&value).join(",")))
 }
 
+/// How a generated struct reads itself from a JSON object; [`StructVisitor`] drives it.
+#[allow(dead_code)] // Implemented by generated code for every struct.
+pub(crate) trait DecodeMap<'de>: Sized {
+    /// What the visitor says it expected, in errors (`a \`Certificate\` object`).
+    const EXPECTING: &'static str;
+    /// Reads the fields from the object's entries.
+    fn decode<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The one serde visitor of every generated struct (instead of one visitor type each).
+pub(crate) struct StructVisitor<T>(std::marker::PhantomData<fn() -> T>);
+
+#[allow(dead_code)] // Used by generated code for every struct.
+impl<T> StructVisitor<T> {
+    pub(crate) fn new() -> Self {
+        StructVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<'de, T: DecodeMap<'de>> serde::de::Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::decode(map)
+    }
+}
+
 /// The value of a required field read by a generated `Deserialize`, or serde's "missing
 /// field" error. One generic function rather than a closure per field: the closures were a
 /// few thousand extra bodies for the compiler to check in a large API's crate.
