@@ -181,25 +181,10 @@ fn fixture_crates_compile_without_warnings() {
             .to_string_lossy()
             .replace('_', "-");
         let dir = out.join(&name);
-        let parsed = parse_codegen_args(&args(&[
-            "--spec",
-            spec.to_str().unwrap(),
-            "--out",
-            dir.to_str().unwrap(),
-            "--name",
-            &format!("fixture-{name}"),
-        ]))
-        .unwrap();
-        match Run::new(&root, parsed).unwrap().execute(None) {
-            Outcome::Written { .. } => {}
-            other => {
-                failures.push(format!("{}: {other:?}", spec.display()));
-                continue;
-            }
+        if let Err(failure) = generate_crate(&root, spec, &dir, &format!("fixture-{name}")) {
+            failures.push(failure);
+            continue;
         }
-        // The workspace's lock file pins the same dependency versions, so the shared target
-        // directory builds them once.
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         let output = Command::new(&cargo)
             .args([
                 "clippy",
@@ -229,8 +214,10 @@ fn fixture_crates_compile_without_warnings() {
     );
 }
 
-/// Generates a crate from `spec` into `dir` and runs its `spec_examples` tests.
-fn run_example_tests(root: &Path, spec: &Path, dir: &Path, name: &str) -> std::process::Output {
+/// `cargo xtask codegen --spec SPEC --out DIR --name NAME`, with the workspace's lock file
+/// copied in (it pins the same dependency versions, so the shared target directory builds
+/// them once); the error is the run's outcome.
+fn generate_crate(root: &Path, spec: &Path, dir: &Path, name: &str) -> Result<(), String> {
     let parsed = parse_codegen_args(&args(&[
         "--spec",
         spec.to_str().unwrap(),
@@ -242,9 +229,15 @@ fn run_example_tests(root: &Path, spec: &Path, dir: &Path, name: &str) -> std::p
     .unwrap();
     match Run::new(root, parsed).unwrap().execute(None) {
         Outcome::Written { .. } => {}
-        other => panic!("{}: {other:?}", spec.display()),
+        other => return Err(format!("{}: {other:?}", spec.display())),
     }
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    Ok(())
+}
+
+/// Generates a crate from `spec` into `dir` and runs its `spec_examples` tests.
+fn run_example_tests(root: &Path, spec: &Path, dir: &Path, name: &str) -> std::process::Output {
+    generate_crate(root, spec, dir, name).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     Command::new(cargo)
         .args([
