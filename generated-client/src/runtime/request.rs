@@ -145,15 +145,7 @@ impl Request {
     /// A cookie parameter (all of them travel in one `Cookie` header).
     #[allow(dead_code)] // Used by generated code for cookie parameters.
     pub(crate) fn cookie(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
-        let mut joined: Option<String> = None;
-        value.for_each_value(&mut |v| match &mut joined {
-            Some(j) => {
-                j.push(',');
-                j.push_str(v);
-            }
-            None => joined = Some(v.to_owned()),
-        });
-        if let Some(v) = joined {
+        if let Some(v) = joined(value) {
             self.cookies.push(format!(
                 "{}={}",
                 utf8_percent_encode(name, QUERY_COMPONENT),
@@ -186,15 +178,9 @@ impl Request {
         name: &'static str,
         value: &(impl ParamValue + ?Sized),
     ) -> Result<()> {
-        let mut joined: Option<String> = None;
-        value.for_each_value(&mut |v| match &mut joined {
-            Some(j) => {
-                j.push(',');
-                j.push_str(v);
-            }
-            None => joined = Some(v.to_owned()),
-        });
-        let Some(joined) = joined else { return Ok(()) };
+        let Some(joined) = joined(value) else {
+            return Ok(());
+        };
         let header_value = HeaderValue::from_str(&joined).map_err(|_| {
             Error::invalid_input(format!(
                 "{}: the value of header `{name}` contains characters a header cannot carry",
@@ -340,6 +326,19 @@ fn flatten_brackets(name: String, value: &serde_json::Value, out: &mut Vec<(Stri
         }
         scalar => out.extend(scalar_texts(scalar).into_iter().map(|t| (name.clone(), t))),
     }
+}
+
+/// The values of a parameter joined by `,` (header and cookie style), `None` when it has none.
+fn joined(value: &(impl ParamValue + ?Sized)) -> Option<String> {
+    let mut joined: Option<String> = None;
+    value.for_each_value(&mut |v| match &mut joined {
+        Some(j) => {
+            j.push(',');
+            j.push_str(v);
+        }
+        None => joined = Some(v.to_owned()),
+    });
+    joined
 }
 
 /// Percent-encodes a path parameter as exactly one path segment: `a/b?c#d` becomes
