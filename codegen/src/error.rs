@@ -99,36 +99,3 @@ impl fmt::Display for Note {
         write!(f, "{}: {}", self.pointer, self.message)
     }
 }
-
-/// Escapes one reference token of a JSON pointer (RFC 6901): `~` → `~0`, `/` → `~1`.
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Builds pointers by appending escaped tokens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Pointer(String);
-
-impl Pointer {
-    pub(crate) fn root() -> Self {
-        Pointer("#".to_owned())
-    }
-
-    pub(crate) fn join(&self, token: impl fmt::Display) -> Self {
-        Pointer(format!(
-            "{}/{}",
-            self.0,
-            escape_pointer_token(&token.to_string())
-        ))
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}

@@ -1,5 +1,10 @@
 //! The intermediate representation: plain data that answers every question about the spec
-//! once. Lowering builds it; emitters only turn it into tokens and never look at `openapiv3`.
+//! once. Lowering (`lower/`) fills it in; emitters (`emit/`) only turn it into tokens and
+//! never look at `openapiv3`, claim a name or decide anything.
+//!
+//! Every name in here is final Rust: unique in its scope, escaped when it is a keyword, and
+//! clear of the runtime's own names. Types are referred to by [`TypeId`], an index into
+//! [`Api::types`]; operations by [`OperationId`], an index into [`Api::operations`].
 
 /// The whole API, as the emitters see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,19 +19,37 @@ pub struct Api {
     pub base_url: Option<String>,
     /// How requests are authenticated.
     pub auth: Auth,
-    /// Every named type, sorted by name.
+    /// Every named type, sorted by name; a [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
-    /// Every operation, sorted by path then method.
+    /// Every operation, sorted by path then method; an [`OperationId`] is an index.
     pub operations: Vec<Operation>,
+    /// The page types of paginated operations, each once, in the order first used.
+    pub pages: Vec<Page>,
+    /// The operations grouped by resource (`client.organization().certificates()`).
+    pub resources: Resources,
     /// The spec's example values with the type each must decode into, sorted by pointer.
     pub examples: Vec<Example>,
 }
+
+/// A named type: an index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// An operation: an index into [`Api::operations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OperationId(pub usize);
+
+/// A resource: an index into [`Resources::nodes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub usize);
 
 /// An `example` (or one of `examples`) from the spec, and the type that must hold it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
     /// JSON pointer of the value in the spec.
     pub pointer: String,
+    /// Name of the test function that checks it.
+    pub test_name: String,
     /// The Rust type it must decode into and encode back from unchanged.
     pub ty: TypeRef,
     /// The value.
@@ -55,20 +78,13 @@ pub struct TypeDef {
     pub pointer: String,
     /// What it is.
     pub kind: TypeKind,
-    /// Example values from the spec (`example`), as JSON.
-    pub examples: Vec<serde_json::Value>,
 }
 
 /// The shape of a named type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
     /// A struct with named fields.
-    Struct {
-        /// Fields in spec order.
-        fields: Vec<Field>,
-        /// Extra properties are kept here (`additionalProperties` alongside `properties`).
-        additional: Option<TypeRef>,
-    },
+    Struct(Struct),
     /// A string enum that keeps unknown values in `Other(String)`.
     StringEnum {
         /// Known values in spec order.
@@ -90,11 +106,31 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// A wrapper struct around another type, for aliases that refer to themselves.
     Newtype(TypeRef),
-    /// The success of an operation whose statuses have different bodies.
+    /// The success of an operation whose statuses have different bodies: one variant per
+    /// status.
     Responses {
-        /// One variant per status.
+        /// Variants, by status code.
         variants: Vec<StatusVariant>,
     },
+}
+
+/// A struct with named fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Where properties beyond the listed ones are kept (`additionalProperties` alongside
+    /// `properties`).
+    pub additional: Option<AdditionalProperties>,
+}
+
+/// The map field that keeps a struct's additional properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalProperties {
+    /// Rust name of the map field, unique among the struct's fields.
+    pub field: String,
+    /// The type of each value.
+    pub ty: TypeRef,
 }
 
 /// A field of a struct.
@@ -108,15 +144,11 @@ pub struct Field {
     pub doc: Option<String>,
     /// The value's type (`Nullable` when the value may be `null`).
     pub ty: TypeRef,
-    /// Whether the spec requires the property.
+    /// Whether the spec requires the property (a required one is always sent, `null`
+    /// included).
     pub required: bool,
-}
-
-impl Field {
-    /// Whether the Rust field is an `Option` (absent or `null`).
-    pub fn optional(&self) -> bool {
-        !self.required || matches!(self.ty, TypeRef::Nullable(_))
-    }
+    /// Whether the Rust field is an `Option` (absent, or `null`).
+    pub optional: bool,
 }
 
 /// A known value of a string enum.
@@ -148,6 +180,17 @@ pub struct TaggedVariant {
     pub ty: TypeRef,
 }
 
+/// One status of a [`TypeKind::Responses`] enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    /// Variant name (`Ok`, `Created`, `Status299`, …).
+    pub name: String,
+    /// The status code.
+    pub status: u16,
+    /// The JSON body's type, or `None` for no body.
+    pub ty: Option<TypeRef>,
+}
+
 /// A reference to a type, as used in a field, parameter, body or response.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeRef {
@@ -172,7 +215,7 @@ pub enum TypeRef {
     /// A file: a binary string (`format: binary`) in a form or document.
     File,
     /// A named type in the `models` module.
-    Named(String),
+    Named(TypeId),
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -183,34 +226,31 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
-impl TypeRef {
-    /// This type, made nullable (once; `serde_json::Value` already holds `null`).
-    pub fn nullable(self) -> TypeRef {
-        match self {
-            TypeRef::Nullable(_) | TypeRef::Json => self,
-            other => TypeRef::Nullable(Box::new(other)),
-        }
-    }
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
 
-    /// Whether this is a built-in scalar (string, bool or number).
-    pub fn is_primitive(&self) -> bool {
-        matches!(
-            self,
-            TypeRef::String
-                | TypeRef::Bool
-                | TypeRef::I32
-                | TypeRef::I64
-                | TypeRef::U64
-                | TypeRef::F32
-                | TypeRef::F64
-        )
-    }
-
-    /// The type without its outer nullability.
-    pub fn non_null(&self) -> &TypeRef {
+impl HttpMethod {
+    /// The method as HTTP writes it (`GET`).
+    pub fn as_str(self) -> &'static str {
         match self {
-            TypeRef::Nullable(inner) => inner,
-            other => other,
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
         }
     }
 }
@@ -222,14 +262,14 @@ pub struct Operation {
     pub id: String,
     /// Method name on the client, snake_case.
     pub method_name: String,
-    /// Builder type name, UpperCamelCase.
+    /// Request builder type name, UpperCamelCase (also the mock's marker type).
     pub builder_name: String,
-    /// HTTP method, uppercase.
-    pub http_method: String,
-    /// Path template as written in the spec (`/organization/certificates/{certificate_id}`).
-    pub path: String,
-    /// The template split into literal text and parameter references.
-    pub path_segments: Vec<PathSegment>,
+    /// Method name on the mock server that expects this operation.
+    pub mock_method: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template.
+    pub path: PathTemplate,
     /// Doc text: summary and description.
     pub doc: Option<String>,
     /// Tags.
@@ -238,14 +278,28 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// Request body.
     pub body: Option<Body>,
+    /// What a caller gives: arguments of the client method, setters of the builder, and
+    /// constants the builder fills in itself, in argument order.
+    pub inputs: Vec<Input>,
     /// The success response.
     pub response: Response,
     /// Set when the operation is a cursor-paginated list.
     pub pagination: Option<Pagination>,
     /// Query pairs that the path itself carries (`/responses?beta=true`).
     pub fixed_query: Vec<(String, String)>,
+    /// Matchers of the mock expectation, one per path parameter.
+    pub mock_matchers: Vec<MockMatcher>,
     /// JSON pointer of the operation.
     pub pointer: String,
+}
+
+/// A path template, `/organization/certificates/{certificate_id}`, without any query part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// As written in the spec.
+    pub template: String,
+    /// The template split into literal text and parameters.
+    pub segments: Vec<PathSegment>,
 }
 
 /// A piece of a path template.
@@ -253,8 +307,8 @@ pub struct Operation {
 pub enum PathSegment {
     /// Literal text.
     Literal(String),
-    /// The value of the parameter with this Rust name.
-    Param(String),
+    /// The value of a parameter: an index into [`Operation::params`].
+    Param(usize),
 }
 
 /// Where a parameter goes.
@@ -300,13 +354,13 @@ pub enum ParamStyle {
 /// A parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
-    /// Rust name, unique within the operation.
+    /// Rust name, unique within the operation (the builder's field).
     pub name: String,
     /// Name on the wire.
     pub wire_name: String,
     /// Where it goes.
     pub location: ParamLocation,
-    /// Its type (for arrays, `Vec<T>`, sent as one `name=value` pair per item).
+    /// Its type, never `Nullable` (for arrays, `Vec<T>`).
     pub ty: TypeRef,
     /// Required ones are arguments of the client method; the rest are builder calls.
     pub required: bool,
@@ -321,15 +375,15 @@ pub struct Param {
 pub struct Body {
     /// How it is encoded.
     pub kind: BodyKind,
-    /// Its type.
+    /// Its type, never `Nullable`.
     pub ty: TypeRef,
-    /// Whether the spec requires it.
-    pub required: bool,
+    /// Whether the builder holds it as an `Option` (a body the caller may leave out).
+    pub optional: bool,
     /// Doc text.
     pub doc: Option<String>,
-    /// When the body is an object whose fields can be set one by one on the builder:
-    /// its fields (required ones become arguments).
-    pub flattened: Option<Vec<Field>>,
+    /// Whether the body is a struct whose fields are the operation's inputs, set one by one
+    /// (required ones are arguments), rather than one input of its own.
+    pub flattened: bool,
 }
 
 /// How a request body is encoded.
@@ -338,11 +392,81 @@ pub enum BodyKind {
     /// `application/json` (or another `…+json` type, named here).
     Json(String),
     /// `multipart/form-data`: one part per field of the body struct.
-    Multipart,
+    Multipart(Vec<MultipartPart>),
     /// `application/x-www-form-urlencoded`: fields as `name=value` pairs, objects in brackets.
     Form,
     /// Any other media type: raw bytes sent with this content type.
     Raw(String),
+}
+
+/// One part of a multipart body: a field of the body struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartPart {
+    /// Rust name of the struct field.
+    pub field: String,
+    /// The part's name on the wire.
+    pub wire_name: String,
+    /// How its value is written.
+    pub kind: PartKind,
+}
+
+/// How a multipart part's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A file (or files): its bytes, file name and content type.
+    File,
+    /// Text: a scalar or string enum (or a list of them: one part per item).
+    Text,
+    /// Anything else, as JSON text.
+    Json,
+}
+
+/// One input of an operation, as the caller sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Rust name: the argument, the setter and the builder's (or body's) field.
+    pub name: String,
+    /// The value's type, never `Nullable`.
+    pub ty: TypeRef,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Whether the caller gives it as an argument, sets it, or never sees it.
+    pub role: InputRole,
+    /// Where its value is kept.
+    pub target: InputTarget,
+    /// Whether the value is kept as an `Option` (filled in by a setter, or nullable).
+    pub optional: bool,
+}
+
+/// How a caller gives an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputRole {
+    /// An argument of the client method (in [`Operation::inputs`] order).
+    Argument,
+    /// A method of the request builder.
+    Setter,
+    /// A one-value enum that the builder fills in with its only value.
+    Constant,
+}
+
+/// Where an input's value is kept in the request builder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputTarget {
+    /// The builder's field of the parameter at this index of [`Operation::params`].
+    Param(usize),
+    /// A field of the (flattened) body struct.
+    BodyField,
+    /// The whole body.
+    Body,
+}
+
+/// A path-parameter matcher of a mock expectation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockMatcher {
+    /// Method name on the expectation.
+    pub name: String,
+    /// The parameter: an index into [`Operation::params`].
+    pub param: usize,
 }
 
 /// The success response of an operation.
@@ -372,25 +496,8 @@ pub enum ResponseKind {
     Bytes,
     /// `text/event-stream`, as a stream of byte chunks.
     EventStream,
-    /// Several success statuses with different bodies: an enum named here, one variant per
-    /// status.
-    ByStatus {
-        /// The enum's name.
-        name: String,
-        /// Variants, by status code.
-        variants: Vec<StatusVariant>,
-    },
-}
-
-/// One status of a [`ResponseKind::ByStatus`] response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatusVariant {
-    /// Variant name (`Ok`, `Created`, `Status299`, …).
-    pub name: String,
-    /// The status code.
-    pub status: u16,
-    /// The JSON body's type, or `None` for no body.
-    pub ty: Option<TypeRef>,
+    /// Several success statuses with different bodies: this [`TypeKind::Responses`] enum.
+    ByStatus(TypeId),
 }
 
 /// How a list operation is walked page by page.
@@ -398,12 +505,19 @@ pub struct StatusVariant {
 pub struct Pagination {
     /// Rust name of the cursor parameter (`after`).
     pub cursor_param: String,
+    /// Its page type: an index into [`Api::pages`].
+    pub page: usize,
+}
+
+/// A page type: how a page splits into its items and the cursor of the next page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
     /// The page type.
-    pub page_type: String,
-    /// Rust name of the page's item list field (`data`).
-    pub items_field: String,
+    pub ty: TypeId,
     /// Type of one item.
     pub item_type: TypeRef,
+    /// Rust name of the page's item list field (`data`).
+    pub items_field: String,
     /// Rust name of the `has_more` field.
     pub has_more_field: String,
     /// Whether that field is an `Option`.
@@ -414,36 +528,49 @@ pub struct Pagination {
     pub next_cursor_optional: bool,
 }
 
-impl Api {
-    /// The named type `name`, if it exists.
-    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types
-            .binary_search_by(|t| t.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.types[i])
-    }
+/// The operations grouped by resource, as the paths nest them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resources {
+    /// Accessors on `Client`: the top-level resources, then shortcuts to resources reached
+    /// through one parameter (`client.project(id)`).
+    pub client_accessors: Vec<Accessor>,
+    /// Every resource, parents before their children.
+    pub nodes: Vec<Resource>,
+}
 
-    /// Whether values of `ty` are written as text (scalars and string enums, or options and
-    /// lists of them): what query strings, headers and form fields hold.
-    pub fn is_text(&self, ty: &TypeRef) -> bool {
-        match ty {
-            t if t.is_primitive() => true,
-            TypeRef::Vec(inner) | TypeRef::Nullable(inner) => self.is_text(inner),
-            TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum { .. }) => true,
-                Some(TypeKind::Alias(inner)) => self.is_text(inner),
-                _ => false,
-            },
-            _ => false,
-        }
-    }
+/// One resource: a type holding the client and the path parameters captured on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Type name, unique in the `resources` module.
+    pub type_name: String,
+    /// Its path from the root, for docs (`/organization/projects/{project_id}`).
+    pub path: String,
+    /// How it is reached from its parent, for docs (`project(project_id)`).
+    pub call: String,
+    /// The types of the captured path parameters, outermost first (fields `p0`, `p1`, …).
+    pub captured: Vec<TypeRef>,
+    /// Accessors of its child resources.
+    pub accessors: Vec<Accessor>,
+    /// Its methods.
+    pub methods: Vec<ResourceMethod>,
+}
 
-    /// Whether values of `ty` are files (or options and lists of files).
-    pub fn is_file(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::File => true,
-            TypeRef::Vec(inner) | TypeRef::Nullable(inner) => self.is_file(inner),
-            _ => false,
-        }
-    }
+/// A method that reaches a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accessor {
+    /// Method name.
+    pub name: String,
+    /// The resource it returns.
+    pub target: ResourceId,
+    /// The path parameter it takes and captures: (argument name, type).
+    pub param: Option<(String, TypeRef)>,
+}
+
+/// A resource method: an operation with the captured path parameters filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceMethod {
+    /// Method name (`list`, `retrieve`, …, or the operation's own name on a clash).
+    pub name: String,
+    /// The operation it calls. Its first arguments are the resource's captured parameters.
+    pub operation: OperationId,
 }

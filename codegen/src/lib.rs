@@ -16,11 +16,13 @@ mod load;
 mod locate;
 mod lower;
 pub mod names;
+mod pointer;
 mod render;
 pub mod surface;
 
-pub use error::{Diagnostic, Error, Note, escape_pointer_token};
+pub use error::{Diagnostic, Error, Note};
 pub use load::{Loaded, load_spec, locate, locate_all, parse_spec, parse_value};
+pub use pointer::escape_token as escape_pointer_token;
 pub use render::HEADER;
 
 /// What to generate, beyond what the spec says.

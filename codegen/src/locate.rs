@@ -5,13 +5,7 @@
 /// The 1-based line and column where the value at `pointer` is written, if it can be found.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let lines: Vec<Line<'_>> = text.lines().map(Line::new).collect();
-    let tokens: Vec<String> = pointer
-        .strip_prefix('#')
-        .unwrap_or(pointer)
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let tokens = crate::pointer::tokens(pointer);
     // The node we are in: its line (None for the document), the indentation that its
     // children must exceed, and the column where it is written.
     let mut at: Option<(usize, usize)> = None;

@@ -220,6 +220,118 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The scopes of Rust names in generated code that spec text can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    /// Methods of `Client`: the operations and the top-level resource accessors.
+    Client,
+    /// Methods of `ClientBuilder`.
+    ClientBuilder,
+    /// Methods and fields of a request builder: the setters of optional inputs (and, for a
+    /// flattened body, its fields).
+    RequestBuilder,
+    /// Methods of a resource type: accessors and operation verbs.
+    Resource,
+    /// Methods of the mock server: one expectation per operation.
+    MockServer,
+    /// Methods of a mock expectation: one matcher per path parameter.
+    Expectation,
+    /// Fields of a model struct (the properties, and the map of additional properties).
+    ModelFields,
+    /// Modules of the generated code.
+    Modules,
+}
+
+/// The names already taken in a scope before any name from the spec is handed out: the
+/// methods the runtime itself defines on that type (every inherent method, whatever its
+/// visibility, since another with the same name would not compile), the methods and fields
+/// the generated code itself gives it, and the ones generated code calls on it by name
+/// (`clone` on `Client`). Trait methods that nothing calls by name (`fmt`) are not listed: an
+/// inherent method of the same name compiles, and renaming it would change a working API.
+///
+/// `tests/reserved.rs` reads the runtime's source and fails when the runtime defines a method
+/// that is not listed here.
+pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
+    match namespace {
+        Namespace::Client => &[
+            // The runtime's `impl Client`.
+            "api_error",
+            "attempts",
+            "attempts_untraced",
+            "backoff",
+            "base_url",
+            "builder",
+            "execute_bytes",
+            "execute_decode",
+            "execute_empty",
+            "execute_json",
+            "execute_stream",
+            "execute_text",
+            "from_env",
+            "send",
+            "transport_error",
+            "transport_error_for",
+            "url",
+            // Called by every generated client method (`client: self.clone()`).
+            "clone",
+        ],
+        Namespace::ClientBuilder => &[
+            "api_key",
+            "base_url",
+            "build",
+            "from_env",
+            "header",
+            "http_client",
+            "initial_retry_delay",
+            "max_retries",
+            "max_retry_delay",
+            "new",
+            "timeout",
+        ],
+        Namespace::RequestBuilder => &[
+            // Generated methods of every request builder.
+            "send",
+            "send_with_meta",
+            "send_stream",
+            "into_stream",
+            "request",
+            // Fields of every request builder.
+            "body",
+            "client",
+        ],
+        Namespace::Resource => &[],
+        Namespace::MockServer => &[
+            "start",
+            "uri",
+            "client",
+            "client_builder",
+            "received_requests",
+            "expect",
+        ],
+        Namespace::Expectation => &[
+            "path_param",
+            "query",
+            "header",
+            "body",
+            "times",
+            "returns",
+            "returns_error",
+            "respond_with",
+        ],
+        Namespace::ModelFields => &[],
+        Namespace::Modules => &["builders", "models", "resources", "mock", "spec_examples"],
+    }
+}
+
+/// A scope with the names of `namespace` already taken.
+pub fn scope(namespace: Namespace) -> Scope {
+    let mut scope = Scope::default();
+    for name in reserved(namespace) {
+        scope.reserve(name);
+    }
+    scope
+}
+
 /// A set of names already taken in one namespace; `claim` hands out a unique one by adding
 /// a numeric suffix (`Name2`, `name_2`), in the order names are claimed.
 #[derive(Debug, Default, Clone)]

@@ -2,36 +2,20 @@
 //! operation on the runtime's `MockServer`, with a matcher per path parameter and the
 //! operation's own response type for `.returns(…)`.
 
-use super::operations::argument;
-use super::{From, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, ParamStyle, ResponseKind, TypeRef};
-use crate::names::{Scope, ident};
+use super::{From, argument, doc_path, type_tokens};
+use crate::ir::{Api, Operation, ParamStyle, ResponseKind, TypeKind, TypeRef};
+use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Methods the runtime's `MockServer` has already.
-const SERVER_METHODS: &[&str] = &[
-    "start",
-    "uri",
-    "client",
-    "client_builder",
-    "received_requests",
-    "expect",
-    "fmt",
-];
-
 pub(crate) fn mock(api: &Api) -> TokenStream {
-    let mut scope = Scope::default();
-    for name in SERVER_METHODS {
-        scope.reserve(name);
-    }
     let methods = api.operations.iter().map(|op| {
-        let method = ident(&scope.claim(&op.method_name));
+        let method = ident(&op.mock_method);
         let marker = ident(&op.builder_name);
         let doc = format!(
             " Expects `{} {}` (`{}`); answer it with `.returns(…).await`.",
-            op.http_method,
-            op.path.replace('`', ""),
+            op.method.as_str(),
+            doc_path(&op.path.template),
             op.id
         );
         quote! {
@@ -48,7 +32,7 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
             }
         }
     });
-    let markers = api.operations.iter().map(marker);
+    let markers = api.operations.iter().map(|op| marker(api, op));
     quote! {
         #![doc = " Typed expectations per operation for [`MockServer`](crate::mock::MockServer)."]
         #![allow(clippy::doc_markdown)]
@@ -59,21 +43,21 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
     }
 }
 
-fn marker(op: &Operation) -> TokenStream {
+fn marker(api: &Api, op: &Operation) -> TokenStream {
     let marker = ident(&op.builder_name);
     let doc = format!(
         " The `{}` operation (`{} {}`), for [`MockServer`](crate::mock::MockServer).",
         op.id,
-        op.http_method,
-        op.path.replace('`', "")
+        op.method.as_str(),
+        doc_path(&op.path.template)
     );
     let operation = &op.id;
-    let method = &op.http_method;
-    let template = &op.path;
+    let method = op.method.as_str();
+    let template = &op.path.template;
     let (response, encode) = match &op.response.kind {
         ResponseKind::Empty => (quote!(()), quote!((200, "text/plain", Vec::new()))),
         ResponseKind::Json(ty) => (
-            type_tokens(ty, From::Builders),
+            type_tokens(api, ty, From::Builders),
             quote!(crate::runtime::mock::json_body(200, response)),
         ),
         ResponseKind::Text => (
@@ -88,8 +72,12 @@ fn marker(op: &Operation) -> TokenStream {
             quote!(crate::runtime::Bytes),
             quote!((200, "application/octet-stream", response.to_vec())),
         ),
-        ResponseKind::ByStatus { name, variants } => {
-            let ty = type_tokens(&TypeRef::Named(name.clone()), From::Builders);
+        ResponseKind::ByStatus(id) => {
+            let ty = type_tokens(api, &TypeRef::Named(*id), From::Builders);
+            let variants = match &api.types[id.0].kind {
+                TypeKind::Responses { variants } => variants.as_slice(),
+                _ => &[],
+            };
             let arms = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let status = v.status;
@@ -106,14 +94,14 @@ fn marker(op: &Operation) -> TokenStream {
     };
     let unused = matches!(op.response.kind, ResponseKind::Empty).then(|| quote!(let _ = response;));
     let matchers = op
-        .params
+        .mock_matchers
         .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-        .map(|p| {
-            let id = ident(&p.name);
+        .map(|m| {
+            let p = &op.params[m.param];
+            let id = ident(&m.name);
             let wire = &p.wire_name;
-            let (arg, convert) = argument(&p.ty, &id);
-            let stored = type_tokens(p.ty.non_null(), From::Builders);
+            let (arg, convert) = argument(api, &p.ty, &id);
+            let stored = type_tokens(api, &p.ty, From::Builders);
             let doc = format!(" Only requests whose `{wire}` is this value.");
             // The segment as the client writes it (see `emit::operations::path_expr`).
             let prefix = match p.style {

@@ -1,27 +1,32 @@
-//! IR → token streams, one per generated file. Emitters only turn answers that lowering
-//! already gave into tokens; they never look at the spec.
+//! IR → token streams, one emitter per generated file. Emitters render what lowering decided
+//! and decide nothing: they import the IR, [`render`], and `names::ident` to turn a decided
+//! name into an identifier; they never look at the spec, claim a name, or call one another.
+//! What several of them render the same way (a type, an argument) is in this module.
 
+mod builders;
 mod docs;
-mod examples;
 mod mock;
 mod models;
-mod operations;
 mod resources;
+mod spec_examples;
 
 use crate::ir::{Api, Auth, TypeRef};
+use crate::names::ident;
 use crate::render::render;
 use crate::{Config, Error, GeneratedFile};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+
+pub(crate) use docs::doc_attrs;
 
 pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     Ok(vec![
         render("mod.rs", module_root(api, config))?,
         render("models.rs", models::models(api))?,
-        render("builders.rs", operations::builders(api))?,
+        render("builders.rs", builders::builders(api))?,
         render("resources.rs", resources::resources(api))?,
         render("mock.rs", mock::mock(api))?,
-        render("spec_examples.rs", examples::examples(api))?,
+        render("spec_examples.rs", spec_examples::spec_examples(api))?,
     ])
 }
 
@@ -69,13 +74,13 @@ fn module_root(api: &Api, config: &Config) -> TokenStream {
 
 /// Where a type is written from: inside `models`, named types need no path.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum From {
+enum From {
     Models,
     Builders,
 }
 
 /// The Rust type for a type reference.
-pub(crate) fn type_tokens(ty: &TypeRef, from: From) -> TokenStream {
+fn type_tokens(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -87,30 +92,85 @@ pub(crate) fn type_tokens(ty: &TypeRef, from: From) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Bytes => quote!(crate::runtime::Bytes),
         TypeRef::File => quote!(crate::runtime::FileUpload),
-        TypeRef::Named(name) => {
-            let ident = crate::names::ident(name);
+        TypeRef::Named(id) => {
+            let ident = ident(&api.types[id.0].name);
             match from {
                 From::Models => quote!(#ident),
                 From::Builders => quote!(super::models::#ident),
             }
         }
         TypeRef::Vec(inner) => {
-            let inner = type_tokens(inner, from);
+            let inner = type_tokens(api, inner, from);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner, from);
+            let inner = type_tokens(api, inner, from);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Boxed(inner) => {
-            let inner = type_tokens(inner, from);
+            let inner = type_tokens(api, inner, from);
             quote!(Box<#inner>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner, from);
+            let inner = type_tokens(api, inner, from);
             quote!(Option<#inner>)
         }
     }
 }
 
-pub(crate) use docs::doc_attrs;
+/// The type of a value kept as an `Option` when `optional` (and not already one).
+fn optional_type(api: &Api, ty: &TypeRef, optional: bool, from: From) -> TokenStream {
+    match ty {
+        TypeRef::Nullable(_) => type_tokens(api, ty, from),
+        _ if optional => {
+            let inner = type_tokens(api, ty, from);
+            quote!(Option<#inner>)
+        }
+        _ => type_tokens(api, ty, from),
+    }
+}
+
+/// The type a method takes for a value of `ty`, and how to turn the argument into the value.
+fn argument(api: &Api, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+    let ty = match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    };
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
+        TypeRef::Vec(item) if **item == TypeRef::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(#value.into_iter().map(Into::into).collect()),
+        ),
+        TypeRef::Vec(item) => {
+            let item = type_tokens(api, item, From::Builders);
+            (
+                quote!(impl IntoIterator<Item = #item>),
+                quote!(#value.into_iter().collect()),
+            )
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(api, inner, From::Builders);
+            (quote!(#inner), quote!(Box::new(#value)))
+        }
+        TypeRef::Bytes => (
+            quote!(impl Into<crate::runtime::Bytes>),
+            quote!(#value.into()),
+        ),
+        other => (type_tokens(api, other, From::Builders), quote!(#value)),
+    }
+}
+
+/// `field: value,`, or the shorthand `field,` when the value is the variable of that name.
+fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
+    if *field == value.to_string() {
+        quote!(#field,)
+    } else {
+        quote!(#field: #value,)
+    }
+}
+
+/// Text of a path template for docs (backticks would end the code span).
+fn doc_path(template: &str) -> String {
+    template.replace('`', "")
+}

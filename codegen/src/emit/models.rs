@@ -1,13 +1,13 @@
 //! Named types → `models.rs`.
 
-use super::{From, doc_attrs, type_tokens};
-use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef};
+use super::{From, doc_attrs, optional_type, type_tokens};
+use crate::ir::{Api, Field, TypeDef, TypeKind};
 use crate::names::ident;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    let items = api.types.iter().map(|def| type_def(api, def));
     quote! {
         #![doc = " The types of the API's requests and responses, one per schema."]
         #![doc = ""]
@@ -19,18 +19,19 @@ pub(crate) fn models(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let fallback = format!("The `{}` schema.", def.name);
     let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&fallback)));
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            let all_optional = fields.iter().all(Field::optional);
+        TypeKind::Struct(s) => {
+            let fields = &s.fields;
+            let all_optional = fields.iter().all(|f| f.optional);
             let default = all_optional.then(|| quote!(Default,));
-            let mut field_tokens: Vec<TokenStream> = fields.iter().map(field).collect();
-            let additional_field = additional.as_ref().map(|additional| {
-                let ty = type_tokens(additional, From::Models);
-                let field_ident = ident(&additional_field_name(fields));
+            let mut field_tokens: Vec<TokenStream> = fields.iter().map(|f| field(api, f)).collect();
+            let additional_field = s.additional.as_ref().map(|additional| {
+                let ty = type_tokens(api, &additional.ty, From::Models);
+                let field_ident = ident(&additional.field);
                 field_tokens.push(quote! {
                     /// Properties beyond the ones listed above.
                     #[serde(flatten)]
@@ -38,7 +39,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 });
                 field_ident
             });
-            let deserialize = struct_deserialize(&def.name, fields, additional_field.as_ref());
+            let deserialize = struct_deserialize(api, &def.name, fields, additional_field.as_ref());
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
@@ -102,7 +103,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Untagged { variants } => {
             let variant_defs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let ty = type_tokens(&v.ty, From::Models);
+                let ty = type_tokens(api, &v.ty, From::Models);
                 let doc = format!(" The `{}` shape.", v.name);
                 quote!(#[doc = #doc] #vname(#ty),)
             });
@@ -118,7 +119,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Tagged { tag, variants } => {
             let variant_defs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let ty = type_tokens(&v.ty, From::Models);
+                let ty = type_tokens(api, &v.ty, From::Models);
                 let doc = format!(" `{tag}: {}`.", v.tag_value.replace('`', "'"));
                 quote!(#[doc = #doc] #vname(#ty),)
             });
@@ -149,7 +150,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Alias(target) => {
-            let ty = type_tokens(target, From::Models);
+            let ty = type_tokens(api, target, From::Models);
             quote! {
                 #doc
                 pub type #name = #ty;
@@ -161,7 +162,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 let doc = format!(" Status {}.", v.status);
                 match &v.ty {
                     Some(ty) => {
-                        let ty = type_tokens(ty, From::Models);
+                        let ty = type_tokens(api, ty, From::Models);
                         quote!(#[doc = #doc] #vname(#ty),)
                     }
                     None => quote!(#[doc = #doc] #vname,),
@@ -176,7 +177,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Newtype(target) => {
-            let ty = type_tokens(target, From::Models);
+            let ty = type_tokens(api, target, From::Models);
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -190,11 +191,11 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(api: &Api, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let fallback = format!("The `{}` property.", f.wire_name);
     let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
-    let ty = field_type(f, From::Models);
+    let ty = optional_type(api, &f.ty, f.optional, From::Models);
     let unraw = f.name.trim_start_matches("r#");
     let rename = (unraw != f.wire_name).then(|| {
         let wire = &f.wire_name;
@@ -216,6 +217,7 @@ fn field(f: &Field) -> TokenStream {
 /// read absent or `null` as `None`; unknown properties are skipped (or kept in the
 /// additional-properties map).
 fn struct_deserialize(
+    api: &Api,
     name: &str,
     fields: &[Field],
     additional: Option<&proc_macro2::Ident>,
@@ -226,8 +228,8 @@ fn struct_deserialize(
         .map(|i| quote::format_ident!("f{i}"))
         .collect();
     let declare = fields.iter().zip(&slots).map(|(f, slot)| {
-        let field_ty = field_type(f, From::Models);
-        if f.optional() {
+        let field_ty = optional_type(api, &f.ty, f.optional, From::Models);
+        if f.optional {
             quote!(let mut #slot: #field_ty = None;)
         } else {
             quote!(let mut #slot: Option<#field_ty> = None;)
@@ -235,7 +237,7 @@ fn struct_deserialize(
     });
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire_name;
-        if f.optional() {
+        if f.optional {
             quote!(#wire => #slot = map.next_value()?,)
         } else {
             quote!(#wire => #slot = Some(map.next_value()?),)
@@ -250,7 +252,7 @@ fn struct_deserialize(
     let build = fields.iter().zip(&slots).map(|(f, slot)| {
         let field = ident(&f.name);
         let wire = &f.wire_name;
-        if f.optional() {
+        if f.optional {
             quote!(#field: #slot,)
         } else {
             quote!(#field: crate::runtime::required(#slot, #wire)?,)
@@ -295,34 +297,5 @@ fn struct_deserialize(
                 Ok(#ty { #(#build)* #build_extra })
             }
         }
-    }
-}
-
-/// The Rust type of a field: `Option<T>` when it may be absent or null.
-pub(crate) fn field_type(f: &Field, from: From) -> TokenStream {
-    if f.optional() {
-        let inner = type_tokens(f.ty.non_null(), from);
-        quote!(Option<#inner>)
-    } else {
-        type_tokens(&f.ty, from)
-    }
-}
-
-/// The name of the map that keeps additional properties, unique among the fields.
-fn additional_field_name(fields: &[Field]) -> String {
-    let mut scope = crate::names::Scope::default();
-    for f in fields {
-        scope.reserve(&f.name);
-    }
-    scope.claim("additional_properties")
-}
-
-/// Whether a field's type is a one-value enum (a constant the builder fills in itself).
-pub(crate) fn is_constant(ty: &TypeRef, api: &Api) -> bool {
-    match ty {
-        TypeRef::Named(name) => api.type_def(name).is_some_and(
-            |t| matches!(&t.kind, TypeKind::StringEnum { variants } if variants.len() == 1),
-        ),
-        _ => false,
     }
 }

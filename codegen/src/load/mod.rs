@@ -143,7 +143,7 @@ fn deserialize(value: serde_json::Value) -> Result<OpenAPI, Error> {
                 }
                 serde_path_to_error::Segment::Map { key } => {
                     pointer.push('/');
-                    pointer.push_str(&crate::escape_pointer_token(key));
+                    pointer.push_str(&crate::pointer::escape_token(key));
                 }
                 serde_path_to_error::Segment::Enum { .. }
                 | serde_path_to_error::Segment::Unknown => break,

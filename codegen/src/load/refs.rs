@@ -5,7 +5,8 @@
 //! `components/schemas` (or `parameters`, `responses`, `requestBodies`) under a derived name
 //! and the references are pointed at the copy, with a note.
 
-use crate::error::{Note, escape_pointer_token};
+use crate::error::Note;
+use crate::pointer::{escape_token as escape_pointer_token, unescape_token};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -205,10 +206,7 @@ fn rewrite_refs(value: &mut Value, targets: &BTreeMap<String, String>) {
 fn deep_ref(reference: &str) -> Option<(Kind, Vec<String>)> {
     let fragment = reference.strip_prefix("#/")?;
     let fragment = percent_decode(fragment);
-    let tokens: Vec<String> = fragment
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let tokens: Vec<String> = fragment.split('/').map(unescape_token).collect();
     let n = tokens.len();
     if tokens[0] == "components" && n <= 3 {
         return None; // a whole component: resolved as it is

@@ -100,7 +100,7 @@ fn walk(text: &str, visit: &mut dyn FnMut(&str, &Span)) -> Result<Value, YamlErr
                 _ => (None, span),
             };
             if let Some(token) = token {
-                path.push(escape(&token));
+                path.push(crate::pointer::escape_token(&token));
             }
             let pointer = if path.is_empty() {
                 "#".to_owned()
@@ -231,10 +231,6 @@ fn count(value: &Value) -> usize {
         }
     }
     n
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// A scalar under the YAML 1.2 core schema: plain `null`/`true`/`42`/`1.5` are typed, quoted

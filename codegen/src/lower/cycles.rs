@@ -2,27 +2,24 @@
 //! or enums) would have infinite size, so such edges are boxed; an alias that refers to itself
 //! (even through `Vec`) is not allowed in Rust, so such aliases become newtypes.
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
-use std::collections::BTreeMap;
+use super::types::{children, children_mut};
+use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
 
-pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
-    let names: Vec<String> = types.keys().cloned().collect();
-    let index: BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
-
+/// Boxes the edges that close a cycle of by-value containment, and turns recursive aliases
+/// into newtypes. `types` is indexed by [`TypeId`].
+pub(super) fn box_cycles(types: &mut [Option<TypeDef>]) {
+    let n = types.len();
     // Edges that make a value contain another by value, and all edges (for aliases).
-    let mut direct = vec![Vec::new(); names.len()];
-    let mut all = vec![Vec::new(); names.len()];
-    for (i, name) in names.iter().enumerate() {
-        for ty in child_types(&types[name].kind) {
+    let mut direct = vec![Vec::new(); n];
+    let mut all = vec![Vec::new(); n];
+    for (i, def) in types.iter().enumerate() {
+        let Some(def) = def else { continue };
+        for ty in children(&def.kind) {
             collect(ty, true, &mut |target, by_value| {
-                if let Some(&j) = index.get(target) {
-                    all[i].push(j);
+                if target.0 < n {
+                    all[i].push(target.0);
                     if by_value {
-                        direct[i].push(j);
+                        direct[i].push(target.0);
                     }
                 }
             });
@@ -32,10 +29,11 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
     let direct_scc = strongly_connected(&direct);
     let all_scc = strongly_connected(&all);
 
-    for (i, name) in names.iter().enumerate() {
-        let def = types.get_mut(name).expect("name comes from the map");
+    for (i, def) in types.iter_mut().enumerate() {
+        let Some(def) = def else { continue };
         // An edge i -> j closes a cycle exactly when both ends are in one component.
         let in_cycle = |j: usize, scc: &[usize]| scc[i] == scc[j];
+        let recursive_by_value = |t: TypeId| t.0 < n && in_cycle(t.0, &direct_scc);
         match &mut def.kind {
             TypeKind::Alias(target) => {
                 let recursive = all[i].iter().any(|&j| in_cycle(j, &all_scc));
@@ -44,59 +42,23 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
                     def.kind = TypeKind::Newtype(target);
                     // A newtype that holds itself by value still needs a box.
                     if let TypeKind::Newtype(target) = &mut def.kind {
-                        box_refs(target, &|t| {
-                            index.get(t).is_some_and(|&j| in_cycle(j, &direct_scc))
-                        });
+                        box_refs(target, &recursive_by_value);
                     }
                 }
             }
             kind => {
-                for ty in child_types_mut(kind) {
-                    box_refs(ty, &|t| {
-                        index.get(t).is_some_and(|&j| in_cycle(j, &direct_scc))
-                    });
+                for ty in children_mut(kind) {
+                    box_refs(ty, &recursive_by_value);
                 }
             }
         }
     }
 }
 
-fn child_types(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct { fields, additional } => fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(additional.iter())
-            .collect(),
-        TypeKind::StringEnum { .. } => Vec::new(),
-        TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
-        TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
-    }
-}
-
-fn child_types_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
-    match kind {
-        TypeKind::Struct { fields, additional } => fields
-            .iter_mut()
-            .map(|f| &mut f.ty)
-            .chain(additional.iter_mut())
-            .collect(),
-        TypeKind::StringEnum { .. } => Vec::new(),
-        TypeKind::Untagged { variants } => variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
-        TypeKind::Responses { variants } => {
-            variants.iter_mut().filter_map(|v| v.ty.as_mut()).collect()
-        }
-    }
-}
-
-/// Calls `f(name, by_value)` for every named type inside `ty`.
-fn collect(ty: &TypeRef, by_value: bool, f: &mut impl FnMut(&str, bool)) {
+/// Calls `f(id, by_value)` for every named type inside `ty`.
+fn collect(ty: &TypeRef, by_value: bool, f: &mut impl FnMut(TypeId, bool)) {
     match ty {
-        TypeRef::Named(name) => f(name, by_value),
+        TypeRef::Named(id) => f(*id, by_value),
         TypeRef::Nullable(inner) => collect(inner, by_value, f),
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
             collect(inner, false, f)
@@ -106,9 +68,9 @@ fn collect(ty: &TypeRef, by_value: bool, f: &mut impl FnMut(&str, bool)) {
 }
 
 /// Boxes every by-value reference to a type for which `recursive` holds.
-fn box_refs(ty: &mut TypeRef, recursive: &impl Fn(&str) -> bool) {
+fn box_refs(ty: &mut TypeRef, recursive: &impl Fn(TypeId) -> bool) {
     match ty {
-        TypeRef::Named(name) if recursive(name) => {
+        TypeRef::Named(id) if recursive(*id) => {
             let inner = std::mem::replace(ty, TypeRef::Json);
             *ty = TypeRef::Boxed(Box::new(inner));
         }

@@ -5,15 +5,20 @@
 //! JSON request and response bodies of operations. One whose type was not generated (an
 //! error response's body, a type outside the selection) is skipped with a note.
 
-use crate::error::{Note, escape_pointer_token};
-use crate::ir::{Example, Operation, ParamLocation, ResponseKind, TypeDef, TypeKind, TypeRef};
+use super::refs::{Step, follow};
+use crate::error::Note;
+use crate::ir::{
+    Example, Operation, ParamLocation, ResponseKind, TypeDef, TypeId, TypeKind, TypeRef,
+};
+use crate::names::{Scope, value_name};
+use crate::pointer::{escape_token as escape_pointer_token, unescape_token};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub(crate) fn collect(
+pub(super) fn collect(
     spec: &openapiv3::OpenAPI,
-    components: &BTreeMap<String, String>,
-    types: &BTreeMap<String, TypeDef>,
+    components: &BTreeMap<String, TypeId>,
+    types: &[TypeDef],
     operations: &[Operation],
     notes: &mut Vec<Note>,
 ) -> Vec<Example> {
@@ -26,14 +31,14 @@ pub(crate) fn collect(
         .and_then(Value::as_object)
     {
         for (key, schema) in schemas {
-            let Some(name) = components.get(key).filter(|n| types.contains_key(*n)) else {
+            let Some(&id) = components.get(key) else {
                 continue;
             };
             let pointer = format!("#/components/schemas/{}", escape_pointer_token(key));
-            let ty = TypeRef::Named(name.clone());
+            let ty = TypeRef::Named(id);
             schema_examples(schema, &pointer, &ty, &mut out);
-            let fields = match types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, .. }) => fields,
+            let fields = match types.get(id.0).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => &s.fields,
                 _ => continue,
             };
             let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
@@ -99,9 +104,7 @@ pub(crate) fn collect(
                 response,
                 format!("{}/responses/{}", op.pointer, escape_pointer_token(status)),
             );
-            match success_type(op, status, types)
-                .or_else(|| component_type(response, components, types))
-            {
+            match success_type(op, status, types).or_else(|| component_type(response, components)) {
                 Some(ty) => json_content(response, &pointer, &ty, &doc, &mut out),
                 None => {
                     let mut skipped = Vec::new();
@@ -132,31 +135,38 @@ pub(crate) fn collect(
         }
         !binary
     });
+    let mut tests = Scope::default();
+    for example in &mut out {
+        let words: String = example
+            .pointer
+            .trim_start_matches("#/")
+            .replace("~1", "_")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        example.test_name = tests.claim(&value_name(&words).replace("r#", ""));
+    }
     out
 }
 
 /// Whether a value of `ty` can hold a file upload or raw bytes (which have no JSON form).
-fn holds_binary<'t>(
-    ty: &'t TypeRef,
-    types: &'t BTreeMap<String, TypeDef>,
-    seen: &mut Vec<&'t str>,
-) -> bool {
+fn holds_binary<'t>(ty: &'t TypeRef, types: &'t [TypeDef], seen: &mut Vec<TypeId>) -> bool {
     match ty {
         TypeRef::File | TypeRef::Bytes => true,
         TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Boxed(t) | TypeRef::Nullable(t) => {
             holds_binary(t, types, seen)
         }
-        TypeRef::Named(name) => {
-            if seen.contains(&name.as_str()) {
+        TypeRef::Named(id) => {
+            if seen.contains(id) {
                 return false;
             }
-            seen.push(name);
-            match types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, additional }) => {
-                    fields.iter().any(|f| holds_binary(&f.ty, types, seen))
-                        || additional
+            seen.push(*id);
+            match types.get(id.0).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => {
+                    s.fields.iter().any(|f| holds_binary(&f.ty, types, seen))
+                        || s.additional
                             .as_ref()
-                            .is_some_and(|a| holds_binary(a, types, seen))
+                            .is_some_and(|a| holds_binary(&a.ty, types, seen))
                 }
                 Some(TypeKind::Untagged { variants }) => {
                     variants.iter().any(|v| holds_binary(&v.ty, types, seen))
@@ -174,14 +184,10 @@ fn holds_binary<'t>(
 }
 
 /// The type a response with this status decodes into, if the operation types it.
-fn success_type(
-    op: &Operation,
-    status: &str,
-    types: &BTreeMap<String, TypeDef>,
-) -> Option<TypeRef> {
+fn success_type(op: &Operation, status: &str, types: &[TypeDef]) -> Option<TypeRef> {
     match &op.response.kind {
         ResponseKind::Json(ty) if op.response.status == status => Some(ty.clone()),
-        ResponseKind::ByStatus { name, .. } => match types.get(name).map(|t| &t.kind) {
+        ResponseKind::ByStatus(id) => match types.get(id.0).map(|t| &t.kind) {
             Some(TypeKind::Responses { variants }) => variants
                 .iter()
                 .find(|v| v.status.to_string() == status)
@@ -193,11 +199,7 @@ fn success_type(
 }
 
 /// The generated type of a response whose JSON schema is a component `$ref` (error bodies).
-fn component_type(
-    response: &Value,
-    components: &BTreeMap<String, String>,
-    types: &BTreeMap<String, TypeDef>,
-) -> Option<TypeRef> {
+fn component_type(response: &Value, components: &BTreeMap<String, TypeId>) -> Option<TypeRef> {
     let content = response.get("content")?.as_object()?;
     let schema = content
         .iter()
@@ -208,25 +210,22 @@ fn component_type(
         .get("$ref")?
         .as_str()?
         .strip_prefix("#/components/schemas/")?;
-    let key = crate::lower::types::unescape_pointer_token(key);
-    let name = components.get(&key).filter(|n| types.contains_key(*n))?;
-    Some(TypeRef::Named(name.clone()))
+    let id = components.get(&unescape_token(key))?;
+    Some(TypeRef::Named(*id))
 }
 
-/// Follows a local `$ref` (once per hop, at most a few hops), returning the target and its
-/// pointer.
-fn resolve<'d>(doc: &'d Value, mut value: &'d Value, mut pointer: String) -> (&'d Value, String) {
-    for _ in 0..8 {
-        let Some(target) = value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(found) = target.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
-            break;
-        };
-        value = found;
-        pointer = target.to_owned();
-    }
-    (value, pointer)
+/// Follows local `$ref`s to what they name, returning it and its pointer; a reference that
+/// names nothing (reported where lowering met it) leaves the value as it is.
+fn resolve<'d>(doc: &'d Value, value: &'d Value, pointer: String) -> (&'d Value, String) {
+    let step = |v: &'d Value| match v.get("$ref").and_then(Value::as_str) {
+        Some(reference) => Step::Ref(reference),
+        None => Step::Item(v),
+    };
+    let lookup = |reference: &'d str| {
+        let found = doc.pointer(reference.strip_prefix('#')?)?;
+        Some((step(found), reference.to_owned()))
+    };
+    follow(step(value), pointer.clone(), lookup).unwrap_or((value, pointer))
 }
 
 /// `example` and each `examples` entry of a schema (3.1 lowered `examples` arrays become
@@ -235,6 +234,7 @@ fn schema_examples(schema: &Value, pointer: &str, ty: &TypeRef, out: &mut Vec<Ex
     if let Some(value) = schema.get("example") {
         out.push(Example {
             pointer: format!("{pointer}/example"),
+            test_name: String::new(),
             ty: ty.clone(),
             value: value.clone(),
         });
@@ -246,6 +246,7 @@ fn media_examples(media: &Value, pointer: &str, ty: &TypeRef, doc: &Value, out: 
     if let Some(value) = media.get("example") {
         out.push(Example {
             pointer: format!("{pointer}/example"),
+            test_name: String::new(),
             ty: ty.clone(),
             value: value.clone(),
         });
@@ -260,6 +261,7 @@ fn media_examples(media: &Value, pointer: &str, ty: &TypeRef, doc: &Value, out: 
             if let Some(value) = example.get("value") {
                 out.push(Example {
                     pointer: format!("{base}/value"),
+                    test_name: String::new(),
                     ty: ty.clone(),
                     value: value.clone(),
                 });

@@ -1,16 +1,35 @@
 //! Spec → IR. Every question about the spec is answered here, once: what each type is
-//! called, whether a field is optional, how each parameter travels. Problems are collected
-//! as [`Diagnostic`]s (with JSON pointers) rather than stopping at the first.
+//! called, whether a field is optional, how each parameter travels, which inputs are
+//! arguments, how the resources nest, what every Rust name is. Problems are collected as
+//! [`Diagnostic`]s (with JSON pointers) rather than stopping at the first.
+//!
+//! The passes, in order: name and lower the component schemas (`schemas`, `shapes`,
+//! `unions`, `all_of`), lower the operations (`operations`, `parameters`, `bodies`,
+//! `responses`), keep what a selection reaches and box recursive types (`types`, `cycles`),
+//! then decide what the emitters need (`inputs`, `pagination`, `resources`, `examples`).
 
+mod all_of;
+mod bodies;
 mod cycles;
 mod examples;
+mod inputs;
+mod media;
 mod operations;
+mod pagination;
+mod parameters;
+mod refs;
+mod resources;
+mod responses;
+mod schemas;
+mod shapes;
 mod types;
+mod unions;
 
 use crate::Config;
-use crate::error::{Diagnostic, Error, Note, Pointer};
-use crate::ir::{Api, Auth, Operation, ResponseKind, TypeDef, TypeKind, TypeRef};
+use crate::error::{Diagnostic, Error, Note};
+use crate::ir::{Api, Auth, TypeDef, TypeId};
 use crate::names::Scope;
+use crate::pointer::Pointer;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::BTreeMap;
 
@@ -24,35 +43,33 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut cx = Cx::new(spec, config);
     cx.name_components();
     cx.lower_components();
-    let operations = cx.lower_operations();
+    let mut operations = cx.lower_operations();
     let auth = cx.auth();
     let Cx {
-        mut types,
+        types: arena,
         mut diagnostics,
         mut notes,
-        components,
+        mut components,
         ..
     } = cx;
     if !diagnostics.is_empty() {
         diagnostics.sort();
         return Err(Error::from_diagnostics(diagnostics));
     }
-    if !config.selection.is_all() {
-        prune_unreachable(&mut types, &operations);
+    let mut arena = arena;
+    let keep = if config.selection.is_all() {
+        arena.iter().map(Option::is_some).collect()
+    } else {
+        let keep = types::reachable(&arena, &operations);
         // Notes about the parts of the spec that were left out are noise.
-        notes.retain(|note| selected(&note.pointer, &components, &types, &operations));
-    }
-    cycles::box_cycles(&mut types);
-    // Flattened bodies copied their fields before boxing; take the boxed ones.
-    let mut operations = operations;
-    for op in &mut operations {
-        if let Some(body) = &mut op.body
-            && let (Some(fields), TypeRef::Named(name)) = (&mut body.flattened, &body.ty)
-            && let Some(TypeKind::Struct { fields: boxed, .. }) = types.get(name).map(|t| &t.kind)
-        {
-            *fields = boxed.clone();
-        }
-    }
+        notes.retain(|note| types::selected(&note.pointer, &components, &keep, &operations));
+        keep
+    };
+    cycles::box_cycles(&mut arena);
+    let types = types::renumber(arena, &keep, &mut operations, &mut components);
+    let pages = pagination::paginate(&types, &mut operations);
+    inputs::decide(&types, &mut operations);
+    let resources = resources::resources(&operations);
     let examples = examples::collect(spec, &components, &types, &operations, &mut notes);
     notes.sort();
     notes.dedup();
@@ -63,8 +80,10 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             description: spec.info.description.clone(),
             base_url: spec.servers.first().map(|s| s.url.clone()),
             auth,
-            types: types.into_values().collect(),
+            types,
             operations,
+            pages,
+            resources,
             examples,
         },
         notes,
@@ -75,17 +94,20 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
 pub(crate) struct Cx<'a> {
     spec: &'a OpenAPI,
     config: &'a Config,
-    /// Named types by Rust name (sorted, so emission order never depends on spec order).
-    types: BTreeMap<String, TypeDef>,
+    /// Named types by id, in the order they were named; `None` until defined (and for a
+    /// component that could not be).
+    types: Vec<Option<TypeDef>>,
+    /// The name of each id.
+    names: Vec<String>,
     /// Every type name handed out so far.
     type_names: Scope,
-    /// Component schema key → Rust type name.
-    components: BTreeMap<String, String>,
+    /// Component schema key → its type.
+    components: BTreeMap<String, TypeId>,
     /// Inline string enums of parameters, by their values, so that `order: asc|desc` on
     /// many list operations becomes one `Order` type.
-    param_enums: BTreeMap<Vec<String>, String>,
+    param_enums: BTreeMap<Vec<String>, TypeId>,
     /// Inline one-value string enums, by their value.
-    constants: BTreeMap<String, String>,
+    constants: BTreeMap<String, TypeId>,
     /// The allOf schemas being merged, to refuse an allOf that includes itself.
     all_of_stack: Vec<String>,
     /// Component schemas being lowered (a recursive `allOf` meets one again).
@@ -99,7 +121,8 @@ impl<'a> Cx<'a> {
         Cx {
             spec,
             config,
-            types: BTreeMap::new(),
+            types: Vec::new(),
+            names: Vec::new(),
             type_names: Scope::default(),
             components: BTreeMap::new(),
             param_enums: BTreeMap::new(),
@@ -122,6 +145,36 @@ impl<'a> Cx<'a> {
         });
     }
 
+    /// A new named type: claims a name from `wanted` (numbered when taken); it is defined
+    /// later with [`Cx::set_type`].
+    fn new_type(&mut self, wanted: &str) -> TypeId {
+        let name = self.type_names.claim(wanted);
+        self.types.push(None);
+        self.names.push(name);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Defines the type `id`.
+    fn set_type(
+        &mut self,
+        id: TypeId,
+        doc: Option<String>,
+        pointer: &Pointer,
+        kind: crate::ir::TypeKind,
+    ) {
+        self.types[id.0] = Some(TypeDef {
+            name: self.names[id.0].clone(),
+            doc,
+            pointer: pointer.to_string(),
+            kind,
+        });
+    }
+
+    /// The type `id`, once defined.
+    fn def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0).and_then(Option::as_ref)
+    }
+
     /// Which authentication the operations use: the first security scheme that the
     /// document's top-level `security` (or, failing that, any scheme) names.
     fn auth(&mut self) -> Auth {
@@ -139,10 +192,7 @@ impl<'a> Cx<'a> {
             components.security_schemes.iter().collect();
         schemes.sort_by_key(|(name, _)| (!wanted.contains(name), name.as_str()));
         for (name, scheme) in schemes {
-            let pointer = Pointer::root()
-                .join("components")
-                .join("securitySchemes")
-                .join(name);
+            let pointer = Pointer::component("securitySchemes", name);
             match scheme {
                 ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
                     if scheme.eq_ignore_ascii_case("bearer") =>
@@ -165,88 +215,4 @@ impl<'a> Cx<'a> {
         }
         Auth::None
     }
-}
-
-/// Whether a note's place belongs to what a selection generates: a component schema that
-/// was kept, a selected operation, or a place outside schemas and paths.
-fn selected(
-    pointer: &str,
-    components: &BTreeMap<String, String>,
-    types: &BTreeMap<String, TypeDef>,
-    operations: &[Operation],
-) -> bool {
-    if let Some(rest) = pointer.strip_prefix("#/components/schemas/") {
-        let key = types::unescape_pointer_token(rest.split('/').next().unwrap_or_default());
-        components
-            .get(&key)
-            .is_some_and(|name| types.contains_key(name))
-    } else if pointer.starts_with("#/paths/") {
-        operations
-            .iter()
-            .any(|op| pointer.starts_with(&op.pointer) || op.pointer.starts_with(pointer))
-    } else {
-        true
-    }
-}
-
-/// Keeps only the types that the operations reach (for a selected subset of the API).
-fn prune_unreachable(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
-    fn named<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
-        match ty {
-            TypeRef::Named(n) => out.push(n),
-            TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Boxed(t) | TypeRef::Nullable(t) => {
-                named(t, out)
-            }
-            _ => {}
-        }
-    }
-    let mut pending: Vec<&str> = Vec::new();
-    for op in operations {
-        for p in &op.params {
-            named(&p.ty, &mut pending);
-        }
-        if let Some(body) = &op.body {
-            named(&body.ty, &mut pending);
-        }
-        match &op.response.kind {
-            ResponseKind::Json(ty) => named(ty, &mut pending),
-            ResponseKind::ByStatus { name, .. } => pending.push(name),
-            _ => {}
-        }
-    }
-    let mut reached: std::collections::BTreeSet<String> = Default::default();
-    while let Some(name) = pending.pop() {
-        if !reached.insert(name.to_owned()) {
-            continue;
-        }
-        let Some(def) = types.get(name) else { continue };
-        match &def.kind {
-            TypeKind::Struct { fields, additional } => {
-                for f in fields {
-                    named(&f.ty, &mut pending);
-                }
-                if let Some(a) = additional {
-                    named(a, &mut pending);
-                }
-            }
-            TypeKind::StringEnum { .. } => {}
-            TypeKind::Untagged { variants } => {
-                for v in variants {
-                    named(&v.ty, &mut pending);
-                }
-            }
-            TypeKind::Tagged { variants, .. } => {
-                for v in variants {
-                    named(&v.ty, &mut pending);
-                }
-            }
-            TypeKind::Alias(t) | TypeKind::Newtype(t) => named(t, &mut pending),
-            TypeKind::Responses { variants } => {
-                for v in variants.iter().filter_map(|v| v.ty.as_ref()) {
-                    named(v, &mut pending);
-                }
-            }
-        }
-    }
-    types.retain(|name, _| reached.contains(name));
 }

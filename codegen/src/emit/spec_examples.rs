@@ -4,22 +4,14 @@
 
 use super::{From, type_tokens};
 use crate::ir::Api;
-use crate::names::{Scope, ident, value_name};
+use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) fn examples(api: &Api) -> TokenStream {
-    let mut names = Scope::default();
+pub(crate) fn spec_examples(api: &Api) -> TokenStream {
     let tests = api.examples.iter().map(|example| {
-        let words: String = example
-            .pointer
-            .trim_start_matches("#/")
-            .replace("~1", "_")
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let name = ident(&names.claim(&value_name(&words).replace("r#", "")));
-        let ty = type_tokens(&example.ty, From::Builders);
+        let name = ident(&example.test_name);
+        let ty = type_tokens(api, &example.ty, From::Builders);
         let pointer = &example.pointer;
         let json = serde_json::to_string(&example.value).unwrap_or_default();
         quote! {

@@ -1,15 +1,13 @@
 //! Operations → `builders.rs`: one method on `Client` per operation, and its request builder.
 
-use super::models::is_constant;
-use super::{From, doc_attrs, type_tokens};
+use super::{From, argument, doc_attrs, field_init, optional_type, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Operation, Pagination, ParamLocation, ParamStyle, PathSegment, ResponseKind,
-    TypeRef,
+    Api, BodyKind, Input, InputRole, InputTarget, Operation, Page, Pagination, ParamLocation,
+    ParamStyle, PartKind, PathSegment, ResponseKind, TypeKind, TypeRef,
 };
 use crate::names::ident;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeSet;
 
 pub(crate) fn builders(api: &Api) -> TokenStream {
     let methods: Vec<TokenStream> = api
@@ -25,13 +23,7 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
         }
     });
     let builders = api.operations.iter().map(|op| builder(op, api));
-    let mut seen_pages = BTreeSet::new();
-    let pages = api
-        .operations
-        .iter()
-        .filter_map(|op| op.pagination.as_ref())
-        .filter(|p| seen_pages.insert(p.page_type.clone()))
-        .map(page_impl);
+    let pages = api.pages.iter().map(|page| page_impl(api, page));
     quote! {
         #![doc = " One request builder per operation."]
         #![doc = ""]
@@ -49,128 +41,29 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
     }
 }
 
-/// One input of an operation, wherever it is stored.
-struct Input<'o> {
-    name: &'o str,
-    ty: &'o TypeRef,
-    doc: Option<&'o str>,
-    /// `self.<target>` is where the value goes.
-    target: TokenStream,
-    /// Whether the stored value is an `Option` that the setter fills.
-    optional: bool,
-    /// Required inputs are arguments of the client method.
-    argument: bool,
-    /// A one-value enum: filled in with its only value, never asked for.
-    constant: bool,
-}
-
-fn inputs<'o>(op: &'o Operation, api: &Api) -> Vec<Input<'o>> {
-    let mut out = Vec::new();
-    for p in &op.params {
-        let id = ident(&p.name);
-        out.push(Input {
-            name: &p.name,
-            ty: &p.ty,
-            doc: p.doc.as_deref(),
-            target: quote!(#id),
-            optional: !p.required,
-            argument: p.required,
-            constant: false,
-        });
-    }
-    if let Some(body) = &op.body {
-        match &body.flattened {
-            Some(fields) => {
-                for f in fields {
-                    let id = ident(&f.name);
-                    let constant = f.required && is_constant(&f.ty, api);
-                    out.push(Input {
-                        name: &f.name,
-                        ty: &f.ty,
-                        doc: f.doc.as_deref(),
-                        target: quote!(body.#id),
-                        optional: f.optional(),
-                        argument: f.required && !constant,
-                        constant,
-                    });
-                }
-            }
-            None => out.push(Input {
-                name: "body",
-                ty: &body.ty,
-                doc: body.doc.as_deref(),
-                target: quote!(body),
-                optional: !body.required,
-                argument: body.required,
-                constant: false,
-            }),
-        }
-    }
-    out
-}
-
-/// The required inputs of an operation, in the order its `Client` method takes them.
-pub(crate) fn argument_inputs(op: &Operation, api: &Api) -> Vec<(String, TypeRef)> {
-    inputs(op, api)
-        .into_iter()
-        .filter(|i| i.argument)
-        .map(|i| (i.name.to_owned(), i.ty.clone()))
-        .collect()
-}
-
-/// The type a method takes for a value of `ty`, and how to turn the argument into the value.
-pub(crate) fn argument(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
-    match ty.non_null() {
-        TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
-        TypeRef::Vec(item) if **item == TypeRef::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#value.into_iter().map(Into::into).collect()),
-        ),
-        TypeRef::Vec(item) => {
-            let item = type_tokens(item, From::Builders);
-            (
-                quote!(impl IntoIterator<Item = #item>),
-                quote!(#value.into_iter().collect()),
-            )
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = type_tokens(inner, From::Builders);
-            (quote!(#inner), quote!(Box::new(#value)))
-        }
-        TypeRef::Bytes => (
-            quote!(impl Into<crate::runtime::Bytes>),
-            quote!(#value.into()),
-        ),
-        other => (type_tokens(other, From::Builders), quote!(#value)),
+/// Where an input's value is kept: `self.<target>`.
+fn target(input: &Input) -> TokenStream {
+    let id = ident(&input.name);
+    match input.target {
+        InputTarget::BodyField => quote!(body.#id),
+        InputTarget::Param(_) | InputTarget::Body => quote!(#id),
     }
 }
 
-fn stored_type(input: &Input<'_>) -> TokenStream {
-    let ty = type_tokens(input.ty.non_null(), From::Builders);
-    if input.optional {
-        quote!(Option<#ty>)
-    } else {
-        type_tokens(input.ty, From::Builders)
-    }
-}
-
-fn response_type(op: &Operation) -> TokenStream {
+fn response_type(api: &Api, op: &Operation) -> TokenStream {
     match &op.response.kind {
         ResponseKind::Empty => quote!(()),
-        ResponseKind::Json(ty) => type_tokens(ty, From::Builders),
+        ResponseKind::Json(ty) => type_tokens(api, ty, From::Builders),
         ResponseKind::Text => quote!(String),
         ResponseKind::Bytes => quote!(crate::runtime::Bytes),
         ResponseKind::EventStream => quote!(crate::runtime::ByteStream),
-        ResponseKind::ByStatus { name, .. } => {
-            type_tokens(&TypeRef::Named(name.clone()), From::Builders)
-        }
+        ResponseKind::ByStatus(id) => type_tokens(api, &TypeRef::Named(*id), From::Builders),
     }
 }
 
 fn client_method(op: &Operation, api: &Api) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let inputs = inputs(op, api);
     let mut doc = op
         .doc
         .clone()
@@ -178,109 +71,93 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
     doc.push_str(&format!(
         "\n\n`{} {}` (operationId `{}`). Returns the `{}` request builder: set optional \
          inputs on it, then `.send().await`.",
-        op.http_method, op.path, op.id, op.builder_name
+        op.method.as_str(),
+        op.path.template,
+        op.id,
+        op.builder_name
     ));
     let doc = doc_attrs(Some(&doc));
-    let args = inputs.iter().filter(|i| i.argument).map(|i| {
-        let id = ident(i.name);
-        let (ty, _) = argument(i.ty, &id);
-        quote!(#id: #ty)
-    });
-    let params = op.params.iter().map(|p| {
-        let id = ident(&p.name);
-        if p.required {
-            let (_, convert) = argument(&p.ty, &id);
-            field_init(&id, convert)
-        } else {
-            quote!(#id: None,)
-        }
-    });
-    let body = op.body.as_ref().map(|body| match &body.flattened {
-        Some(fields) => {
-            let values = fields.iter().map(|f| {
-                let id = ident(&f.name);
-                let input = inputs.iter().find(|i| i.name == f.name);
-                if input.is_some_and(|i| i.constant) {
-                    quote!(#id: Default::default(),)
-                } else if f.required && !f.optional() {
-                    let (_, convert) = argument(&f.ty, &id);
-                    field_init(&id, convert)
-                } else if f.required {
-                    let (_, convert) = argument(&f.ty, &id);
+    let args = op
+        .inputs
+        .iter()
+        .filter(|i| i.role == InputRole::Argument)
+        .map(|i| {
+            let id = ident(&i.name);
+            let (ty, _) = argument(api, &i.ty, &id);
+            quote!(#id: #ty)
+        });
+    let init = |input: &Input| {
+        let id = ident(&input.name);
+        match input.role {
+            InputRole::Argument => {
+                let (_, convert) = argument(api, &input.ty, &id);
+                if input.optional {
                     quote!(#id: Some(#convert),)
                 } else {
-                    quote!(#id: None,)
+                    field_init(&id, convert)
                 }
-            });
-            let ty = type_tokens(&body.ty, From::Builders);
-            quote!(body: #ty { #(#values)* },)
+            }
+            InputRole::Setter => quote!(#id: None,),
+            InputRole::Constant => quote!(#id: Default::default(),),
         }
-        None if body.required => {
-            let id = format_ident!("body");
-            let (_, convert) = argument(&body.ty, &id);
-            field_init(&id, convert)
-        }
-        None => quote!(body: None,),
-    });
+    };
+    let mut fields: Vec<TokenStream> = op
+        .inputs
+        .iter()
+        .filter(|i| i.target != InputTarget::BodyField)
+        .map(init)
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.flattened) {
+        let values = op
+            .inputs
+            .iter()
+            .filter(|i| i.target == InputTarget::BodyField)
+            .map(init);
+        let ty = type_tokens(api, &body.ty, From::Builders);
+        fields.push(quote!(body: #ty { #(#values)* },));
+    }
     quote! {
         #doc
         pub fn #method(&self, #(#args),*) -> #builder {
             #builder {
                 client: self.clone(),
-                #(#params)*
-                #body
+                #(#fields)*
             }
         }
     }
 }
 
-/// `field: value,`, or the shorthand `field,` when the value is the variable of that name.
-pub(crate) fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
-    if *field == value.to_string() {
-        quote!(#field,)
-    } else {
-        quote!(#field: #value,)
-    }
-}
-
 fn builder(op: &Operation, api: &Api) -> TokenStream {
     let name = ident(&op.builder_name);
-    let inputs = inputs(op, api);
     let doc = format!(
         "Request builder for `Client::{}`: `{} {}`.\n\nSet optional inputs with its methods, then \
          `.send().await` (or `.await` the builder).",
         op.method_name.trim_start_matches("r#"),
-        op.http_method,
-        op.path
+        op.method.as_str(),
+        op.path.template
     );
     let doc = doc_attrs(Some(&doc));
     let fields = op
-        .params
+        .inputs
         .iter()
-        .map(|p| {
-            let id = ident(&p.name);
-            let input = inputs
-                .iter()
-                .find(|i| i.name == p.name)
-                .expect("every param is an input");
-            let ty = stored_type(input);
+        .filter(|i| matches!(i.target, InputTarget::Param(_)))
+        .map(|input| {
+            let id = ident(&input.name);
+            let ty = optional_type(api, &input.ty, input.optional, From::Builders);
             quote!(#id: #ty,)
         })
         .chain(op.body.as_ref().map(|body| {
-            let ty = type_tokens(&body.ty, From::Builders);
-            if body.flattened.is_some() || body.required {
-                quote!(body: #ty,)
-            } else {
-                quote!(body: Option<#ty>,)
-            }
+            let ty = optional_type(api, &body.ty, body.optional, From::Builders);
+            quote!(body: #ty,)
         }));
-    let setters = inputs
+    let setters = op
+        .inputs
         .iter()
-        .filter(|i| !i.argument && !i.constant)
-        .map(setter);
+        .filter(|i| i.role == InputRole::Setter)
+        .map(|i| setter(api, i));
     let send = send(op, api);
-    let response = response_type(op);
-    let stream = op.pagination.as_ref().map(|p| stream_methods(op, p));
+    let response = response_type(api, op);
+    let stream = op.pagination.as_ref().map(|p| stream_methods(api, op, p));
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -301,12 +178,12 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     }
 }
 
-fn setter(input: &Input<'_>) -> TokenStream {
-    let id = ident(input.name);
+fn setter(api: &Api, input: &Input) -> TokenStream {
+    let id = ident(&input.name);
     let fallback = format!("Sets `{}`.", input.name.trim_start_matches("r#"));
-    let doc = doc_attrs(Some(input.doc.unwrap_or(&fallback)));
-    let (ty, convert) = argument(input.ty, &id);
-    let target = &input.target;
+    let doc = doc_attrs(Some(input.doc.as_deref().unwrap_or(&fallback)));
+    let (ty, convert) = argument(api, &input.ty, &id);
+    let target = target(input);
     let value = if input.optional {
         quote!(Some(#convert))
     } else {
@@ -322,10 +199,10 @@ fn setter(input: &Input<'_>) -> TokenStream {
 }
 
 fn send(op: &Operation, api: &Api) -> TokenStream {
-    let response = response_type(op);
-    let http_method = format_ident!("{}", op.http_method);
+    let response = response_type(api, op);
+    let http_method = format_ident!("{}", op.method.as_str());
     let operation_id = &op.id;
-    let template = &op.path;
+    let template = &op.path.template;
     let path = path_expr(op);
     let mut steps = Vec::new();
     for (name, value) in &op.fixed_query {
@@ -382,7 +259,7 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
         steps.push(step);
     }
     if let Some(body) = &op.body {
-        steps.push(body_step(body, api));
+        steps.push(body_step(body));
     }
     let execute = match &op.response.kind {
         ResponseKind::Empty => quote!(self.client.execute_empty(request).await),
@@ -390,8 +267,12 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
         ResponseKind::Text => quote!(self.client.execute_text(request).await),
         ResponseKind::Bytes => quote!(self.client.execute_bytes(request).await),
         ResponseKind::EventStream => quote!(self.client.execute_stream(request).await),
-        ResponseKind::ByStatus { name, variants } => {
-            let ty = type_tokens(&TypeRef::Named(name.clone()), From::Builders);
+        ResponseKind::ByStatus(id) => {
+            let ty = type_tokens(api, &TypeRef::Named(*id), From::Builders);
+            let variants = match &api.types[id.0].kind {
+                TypeKind::Responses { variants } => variants.as_slice(),
+                _ => &[],
+            };
             let arms = variants.iter().map(|v| {
                 let status = v.status;
                 let variant = ident(&v.name);
@@ -453,57 +334,48 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
 }
 
 /// The statement that puts the body into the request.
-fn body_step(body: &crate::ir::Body, api: &Api) -> TokenStream {
+fn body_step(body: &crate::ir::Body) -> TokenStream {
     match &body.kind {
         BodyKind::Json(media) if media == "application/json" => {
-            if body.required || body.flattened.is_some() {
-                quote!(request.json(&self.body)?;)
-            } else {
+            if body.optional {
                 quote!(if let Some(body) = &self.body {
                     request.json(body)?;
                 })
+            } else {
+                quote!(request.json(&self.body)?;)
             }
         }
         BodyKind::Json(media) => {
-            if body.required || body.flattened.is_some() {
-                quote!(request.json_as(#media, &self.body)?;)
-            } else {
+            if body.optional {
                 quote!(if let Some(body) = &self.body { request.json_as(#media, body)?; })
+            } else {
+                quote!(request.json_as(#media, &self.body)?;)
             }
         }
         BodyKind::Form => {
-            if body.required || body.flattened.is_some() {
-                quote!(request.form(&self.body)?;)
-            } else {
+            if body.optional {
                 quote!(if let Some(body) = &self.body {
                     request.form(body)?;
                 })
+            } else {
+                quote!(request.form(&self.body)?;)
             }
         }
         BodyKind::Raw(media) => {
-            if body.required {
-                quote!(request.raw(#media, self.body.clone());)
-            } else {
+            if body.optional {
                 quote!(if let Some(body) = &self.body { request.raw(#media, body.clone()); })
+            } else {
+                quote!(request.raw(#media, self.body.clone());)
             }
         }
-        BodyKind::Multipart => {
-            let fields = match &body.ty {
-                TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
-                    Some(crate::ir::TypeKind::Struct { fields, .. }) => fields.clone(),
-                    _ => Vec::new(),
-                },
-                _ => Vec::new(),
-            };
-            let parts = fields.iter().map(|f| {
-                let id = ident(&f.name);
-                let wire = &f.wire_name;
-                if api.is_file(&f.ty) {
-                    quote!(form.file(#wire, &body.#id);)
-                } else if api.is_text(&f.ty) {
-                    quote!(form.text(#wire, &body.#id);)
-                } else {
-                    quote!(form.json(#wire, &body.#id)?;)
+        BodyKind::Multipart(parts) => {
+            let parts = parts.iter().map(|part| {
+                let id = ident(&part.field);
+                let wire = &part.wire_name;
+                match part.kind {
+                    PartKind::File => quote!(form.file(#wire, &body.#id);),
+                    PartKind::Text => quote!(form.text(#wire, &body.#id);),
+                    PartKind::Json => quote!(form.json(#wire, &body.#id)?;),
                 }
             });
             let build = quote! {
@@ -511,10 +383,10 @@ fn body_step(body: &crate::ir::Body, api: &Api) -> TokenStream {
                 #(#parts)*
                 request.multipart(form);
             };
-            if body.required || body.flattened.is_some() {
-                quote!({ let body = &self.body; #build })
-            } else {
+            if body.optional {
                 quote!(if let Some(body) = &self.body { #build })
+            } else {
+                quote!({ let body = &self.body; #build })
             }
         }
     }
@@ -524,27 +396,25 @@ fn body_step(body: &crate::ir::Body, api: &Api) -> TokenStream {
 /// path segment (`label` style prefixes a `.`, `matrix` style `;name=`).
 fn path_expr(op: &Operation) -> TokenStream {
     let mut parts = Vec::new();
-    for segment in &op.path_segments {
+    for segment in &op.path.segments {
         match segment {
             PathSegment::Literal(text) => parts.push(quote!(#text)),
-            PathSegment::Param(name) => {
-                let id = ident(name);
-                let param = op.params.iter().find(|p| &p.name == name);
-                let wire = param.map_or(name.as_str(), |p| p.wire_name.as_str());
-                match param.map(|p| p.style) {
-                    Some(ParamStyle::Label) => parts.push(quote!(".")),
-                    Some(ParamStyle::Matrix) => {
+            PathSegment::Param(index) => {
+                let param = &op.params[*index];
+                let id = ident(&param.name);
+                let wire = &param.wire_name;
+                match param.style {
+                    ParamStyle::Label => parts.push(quote!(".")),
+                    ParamStyle::Matrix => {
                         let prefix = format!(";{wire}=");
                         parts.push(quote!(#prefix));
                     }
                     _ => {}
                 }
-                if param.is_some_and(|p| p.style == ParamStyle::Json) {
-                    parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::json_text(&self.#id)?)?));
-                } else if param.is_some_and(|p| p.style == ParamStyle::Text) {
-                    parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::plain_text(&self.#id)?.unwrap_or_default())?));
-                } else {
-                    parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?));
+                match param.style {
+                    ParamStyle::Json => parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::json_text(&self.#id)?)?)),
+                    ParamStyle::Text => parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::plain_text(&self.#id)?.unwrap_or_default())?)),
+                    _ => parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?)),
                 }
             }
         }
@@ -553,7 +423,8 @@ fn path_expr(op: &Operation) -> TokenStream {
         [] => quote!(String::new()),
         [only]
             if !op
-                .path_segments
+                .path
+                .segments
                 .iter()
                 .any(|s| matches!(s, PathSegment::Param(_))) =>
         {
@@ -563,10 +434,11 @@ fn path_expr(op: &Operation) -> TokenStream {
     }
 }
 
-fn stream_methods(op: &Operation, p: &Pagination) -> TokenStream {
+fn stream_methods(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
     let name = ident(&op.builder_name);
-    let item = type_tokens(&p.item_type, From::Builders);
-    let page = type_tokens(&TypeRef::Named(p.page_type.clone()), From::Builders);
+    let page = &api.pages[p.page];
+    let item = type_tokens(api, &page.item_type, From::Builders);
+    let page = type_tokens(api, &TypeRef::Named(page.ty), From::Builders);
     let cursor = ident(&p.cursor_param);
     quote! {
         impl #name {
@@ -592,9 +464,9 @@ fn stream_methods(op: &Operation, p: &Pagination) -> TokenStream {
     }
 }
 
-fn page_impl(p: &Pagination) -> TokenStream {
-    let page = type_tokens(&TypeRef::Named(p.page_type.clone()), From::Builders);
-    let item = type_tokens(&p.item_type, From::Builders);
+fn page_impl(api: &Api, p: &Page) -> TokenStream {
+    let page = type_tokens(api, &TypeRef::Named(p.ty), From::Builders);
+    let item = type_tokens(api, &p.item_type, From::Builders);
     let items = ident(&p.items_field);
     let has_more = ident(&p.has_more_field);
     let next = ident(&p.next_cursor_field);

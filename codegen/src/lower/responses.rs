@@ -1,0 +1,212 @@
+//! Responses → the success response of an operation: which statuses count, and how each
+//! body is read.
+
+use super::Cx;
+use super::media::{essence, json_media};
+use crate::ir::{Response, ResponseKind, StatusVariant, TypeKind, TypeRef};
+use crate::names;
+use crate::pointer::Pointer;
+use openapiv3::{ReferenceOr, StatusCode};
+
+impl<'a> Cx<'a> {
+    /// The success response: the `2XX` codes that the spec lists. One, or several with the
+    /// same body, decode as that body; several with different bodies become an enum.
+    pub(super) fn lower_response(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &Pointer,
+        builder: &str,
+    ) -> Response {
+        let mut success: Vec<(&'a StatusCode, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            })
+            .collect();
+        success.sort_by_key(|(code, _)| match code {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(_) => 299,
+        });
+        if success.is_empty()
+            && let Some(default) = &op.responses.default
+        {
+            // Only `default`: it describes every status, successes included.
+            let at = pointer.join("responses").join("default");
+            if let Some((response, at)) = self.resolve(default, &at) {
+                let (kind, also_stream) = self.response_kind(response, &at, builder);
+                self.note(
+                    &pointer.join("responses"),
+                    format!(
+                        "`{builder}` lists no 2XX response, only `default`; a success is decoded \
+                         as the `default` body"
+                    ),
+                );
+                return Response {
+                    status: "default".into(),
+                    kind,
+                    doc: Some(response.description.trim().to_owned()).filter(|d| !d.is_empty()),
+                    also_stream,
+                };
+            }
+        }
+        let redirects = op.responses.responses.keys().any(|code| match code {
+            StatusCode::Code(c) => (300..400).contains(c),
+            StatusCode::Range(r) => *r == 3,
+        });
+        if success.is_empty() && redirects {
+            // A download that answers with a redirect: the HTTP client follows it, and the
+            // body at the end is what the caller wants.
+            self.note(
+                &pointer.join("responses"),
+                format!(
+                    "`{builder}` lists only redirects; the redirect is followed and the final \
+                     body is returned as bytes"
+                ),
+            );
+            return Response {
+                status: "3XX".into(),
+                kind: ResponseKind::Bytes,
+                doc: None,
+                also_stream: false,
+            };
+        }
+        if success.is_empty() {
+            self.note(
+                &pointer.join("responses"),
+                format!("`{builder}` lists no 2XX response; a success is returned as `()`"),
+            );
+            return Response {
+                status: "2XX".into(),
+                kind: ResponseKind::Empty,
+                doc: None,
+                also_stream: false,
+            };
+        }
+        let mut lowered = Vec::new();
+        for (code, response) in &success {
+            let at = pointer.join("responses").join(code);
+            if let Some((response, at)) = self.resolve(response, &at) {
+                let (kind, also_stream) = self.response_kind(response, &at, builder);
+                lowered.push((code, response, kind, also_stream));
+            }
+        }
+        let Some((code, first, kind, also_stream)) = lowered.first().cloned() else {
+            return Response {
+                status: "2XX".into(),
+                kind: ResponseKind::Empty,
+                doc: None,
+                also_stream: false,
+            };
+        };
+        let doc = Some(first.description.trim().to_owned()).filter(|d| !d.is_empty());
+        let all_same = lowered.iter().all(|(_, _, k, _)| *k == kind);
+        let all_json_or_empty = lowered
+            .iter()
+            .all(|(_, _, k, _)| matches!(k, ResponseKind::Json(_) | ResponseKind::Empty));
+        if all_same || !all_json_or_empty {
+            if !all_same {
+                self.note(
+                    &pointer.join("responses"),
+                    format!("`{builder}` has several 2XX responses of different kinds; it decodes the {code} one"),
+                );
+            }
+            return Response {
+                status: code.to_string(),
+                kind,
+                doc,
+                also_stream,
+            };
+        }
+        // Different JSON bodies per status: an enum with a variant per status.
+        let mut scope = names::Scope::default();
+        let variants: Vec<StatusVariant> = lowered
+            .iter()
+            .filter_map(|(code, _, kind, _)| {
+                let status = match code {
+                    StatusCode::Code(c) => *c,
+                    StatusCode::Range(_) => return None,
+                };
+                Some(StatusVariant {
+                    name: scope.claim(&status_variant_name(status)),
+                    status,
+                    ty: match kind {
+                        ResponseKind::Json(ty) => Some(ty.clone()),
+                        _ => None,
+                    },
+                })
+            })
+            .collect();
+        let id = self.new_type(&format!("{builder}Response"));
+        self.set_type(
+            id,
+            Some(format!("What `{builder}` returns, by status.")),
+            &pointer.join("responses"),
+            TypeKind::Responses { variants },
+        );
+        Response {
+            status: code.to_string(),
+            kind: ResponseKind::ByStatus(id),
+            doc,
+            also_stream: false,
+        }
+    }
+
+    /// How one response's body is read, and whether it can also be streamed.
+    fn response_kind(
+        &mut self,
+        response: &'a openapiv3::Response,
+        at: &Pointer,
+        builder: &str,
+    ) -> (ResponseKind, bool) {
+        if response.content.is_empty() {
+            return (ResponseKind::Empty, false);
+        }
+        let stream = response
+            .content
+            .keys()
+            .any(|m| essence(m) == "text/event-stream");
+        if let Some((media, media_type)) = json_media(&response.content) {
+            let kind = match &media_type.schema {
+                Some(schema) => ResponseKind::Json(self.type_of(
+                    schema,
+                    &format!("{builder}Response"),
+                    &at.join("content").join(media).join("schema"),
+                )),
+                None => ResponseKind::Json(TypeRef::Json),
+            };
+            return (kind, stream);
+        }
+        if stream {
+            return (ResponseKind::EventStream, false);
+        }
+        let media = response
+            .content
+            .keys()
+            .next()
+            .map(|m| essence(m))
+            .unwrap_or_default();
+        if media.starts_with("text/") {
+            (ResponseKind::Text, false)
+        } else {
+            (ResponseKind::Bytes, false)
+        }
+    }
+}
+
+/// The variant name of a status: `200` → `Ok`, `201` → `Created`, others `Status207`.
+fn status_variant_name(status: u16) -> String {
+    match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritative",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        _ => return format!("Status{status}"),
+    }
+    .to_owned()
+}
