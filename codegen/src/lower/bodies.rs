@@ -99,12 +99,26 @@ impl<'a> Cx<'a> {
         // A required object body whose fields can all be setters of the builder (none named
         // like a parameter or like the builder's own methods) is set field by field.
         let reserved = names::reserved(Namespace::RequestBuilder);
-        let flattened = body.required
-            && fields.is_some_and(|fields| {
-                fields.iter().all(|f| {
-                    !params.iter().any(|p| p.name == f.name) && !reserved.contains(&f.name.as_str())
+        let taken = fields.and_then(|fields| {
+            fields
+                .iter()
+                .find(|f| {
+                    params.iter().any(|p| p.name == f.name) || reserved.contains(&f.name.as_str())
                 })
-            });
+                .map(|f| f.name.clone())
+        });
+        let flattened = body.required && fields.is_some() && taken.is_none();
+        if body.required
+            && let Some(field) = taken
+        {
+            self.note(
+                &schema_pointer,
+                format!(
+                    "the body of `{builder}` is one argument, not set field by field: its field \
+                     `{field}` would clash with a parameter or a method of the request builder"
+                ),
+            );
+        }
         Some(Body {
             kind,
             ty,

@@ -124,8 +124,46 @@ impl<'a> Cx<'a> {
                 operations.push(operation);
             }
         }
-        name_mocks(&mut operations);
+        self.name_mocks(&mut operations);
         operations
+    }
+
+    /// The mock server's method for each operation, and the expectation's matcher for each
+    /// path parameter: the operation's and the parameter's names, unless the runtime has
+    /// taken them (then numbered, with a note).
+    fn name_mocks(&mut self, operations: &mut [Operation]) {
+        let mut server = names::scope(Namespace::MockServer);
+        for op in operations {
+            op.mock_method = server.claim(&op.method_name);
+            if op.mock_method != op.method_name {
+                self.notes.push(crate::Note {
+                    pointer: op.pointer.clone(),
+                    message: format!(
+                        "the mock server's method for `{}` is `{}`: `{}` is taken",
+                        op.id, op.mock_method, op.method_name
+                    ),
+                });
+            }
+            let mut expectation = names::scope(Namespace::Expectation);
+            op.mock_matchers = Vec::new();
+            for (param, p) in op.params.iter().enumerate() {
+                if p.location != ParamLocation::Path {
+                    continue;
+                }
+                let name = expectation.claim(&p.name);
+                if name != p.name {
+                    self.notes.push(crate::Note {
+                        pointer: op.pointer.clone(),
+                        message: format!(
+                            "the mock expectation's matcher for path parameter `{}` of `{}` is \
+                             `{name}`: `{}` is a method of every expectation",
+                            p.wire_name, op.id, p.name
+                        ),
+                    });
+                }
+                op.mock_matchers.push(MockMatcher { name, param });
+            }
+        }
     }
 
     /// Gives an operation whose names are taken the first free numbered ones, with a note.
@@ -360,26 +398,7 @@ enum Segment {
     Param(String),
 }
 
-/// The mock server's method for each operation, and the expectation's matcher for each path
-/// parameter: the operation's and the parameter's names, unless the runtime has taken them.
-fn name_mocks(operations: &mut [Operation]) {
-    let mut server = names::scope(Namespace::MockServer);
-    for op in operations {
-        op.mock_method = server.claim(&op.method_name);
-        let mut expectation = names::scope(Namespace::Expectation);
-        op.mock_matchers = op
-            .params
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.location == ParamLocation::Path)
-            .map(|(param, p)| MockMatcher {
-                name: expectation.claim(&p.name),
-                param,
-            })
-            .collect();
-    }
-}
-
+/// An operation's doc text: summary, description, and whether it is deprecated.
 fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
     let parts: Vec<&str> = [op.summary.as_deref(), op.description.as_deref()]
         .into_iter()

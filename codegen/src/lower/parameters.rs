@@ -7,7 +7,7 @@ use super::schemas::{is_primitive, non_null, string_variants};
 use super::shapes::{Shape, schema_doc, shape};
 use crate::error::Diagnostic;
 use crate::ir::{Param, ParamLocation, ParamStyle, TypeId, TypeKind, TypeRef};
-use crate::names;
+use crate::names::{self, Namespace};
 use crate::pointer::Pointer;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, Schema};
 
@@ -161,8 +161,21 @@ impl<'a> Cx<'a> {
             }
             doc.push_str(&format!("Defaults to `{default}`."));
         }
+        let wanted = names::value_name(&data.name);
+        let name = scope.claim(&wanted);
+        if name != wanted {
+            let why = if names::reserved(Namespace::RequestBuilder).contains(&wanted.as_str()) {
+                format!("every request builder has its own `{wanted}`")
+            } else {
+                format!("another parameter is `{wanted}`")
+            };
+            self.note(
+                &pointer,
+                format!("parameter `{}` of `{builder}` is `{name}`: {why}", data.name),
+            );
+        }
         Some(Param {
-            name: scope.claim(&names::value_name(&data.name)),
+            name,
             wire_name: data.name.clone(),
             location,
             ty,
