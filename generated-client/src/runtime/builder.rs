@@ -1,7 +1,7 @@
 //! `ClientBuilder`: the settings of a client (key, base URL, timeout, retries, headers,
 //! the environment), checked once when the client is built.
 
-use super::client::{Client, Inner};
+use super::client::{Client, Inner, Sleep};
 use super::retry::{DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_DELAY};
 use super::{AuthScheme, Error, Result};
 use crate::generated::API;
@@ -32,6 +32,7 @@ pub struct ClientBuilder {
     max_retry_delay: Duration,
     http: Option<reqwest::Client>,
     headers: Vec<(String, String)>,
+    sleep: Option<Sleep>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -67,6 +68,7 @@ impl ClientBuilder {
             max_retry_delay: MAX_RETRY_DELAY,
             http: None,
             headers: Vec::new(),
+            sleep: None,
         }
     }
 
@@ -144,6 +146,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Replaces the wait between attempts: before each retry the client calls `sleep` with
+    /// the delay it chose (the server's `Retry-After`, else the backoff) and awaits the
+    /// returned future, instead of `tokio::time::sleep(delay)`.
+    ///
+    /// Hidden, and not part of the supported API (it may change in any release): it is how
+    /// this crate's integration tests see the delays the client asks for without measuring
+    /// the wall clock. They are a separate crate, so a `cfg(test)` hook would not reach
+    /// them, and tokio's paused clock also fires the request timeout while the test waits
+    /// for the mock server's socket.
+    #[doc(hidden)]
+    pub fn retry_sleep<F, Fut>(mut self, sleep: F) -> Self
+    where
+        F: Fn(Duration) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.sleep = Some(Arc::new(move |delay| Box::pin(sleep(delay))));
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let secret = self.api_key.unwrap_or_default();
@@ -209,6 +230,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 initial_retry_delay: self.initial_retry_delay,
                 max_retry_delay: self.max_retry_delay,
+                sleep: self.sleep,
             }),
         })
     }

@@ -1,8 +1,8 @@
 //! `Client`: the handle every operation is a method of, and the settings it holds (built and
 //! checked by [`ClientBuilder`]); clones share them.
 
-use super::Result;
 use super::builder::ClientBuilder;
+use super::{BoxFuture, Result};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
@@ -31,7 +31,13 @@ pub(super) struct Inner {
     pub(super) max_retries: u32,
     pub(super) initial_retry_delay: Duration,
     pub(super) max_retry_delay: Duration,
+    /// What waits between attempts instead of `tokio::time::sleep`, when set (see
+    /// [`ClientBuilder::retry_sleep`]).
+    pub(super) sleep: Option<Sleep>,
 }
+
+/// A replacement for `tokio::time::sleep` between attempts.
+pub(super) type Sleep = Arc<dyn Fn(Duration) -> BoxFuture<()> + Send + Sync>;
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,7 +9,6 @@ use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap};
 use reqwest::{StatusCode, Url};
 use std::fmt;
-#[cfg(feature = "tracing")]
 use std::time::Duration;
 
 impl Client {
@@ -226,7 +225,7 @@ impl Client {
                     if let Some(delay) = self.retry_delay_after_status(attempt, status, &headers) {
                         #[cfg(feature = "tracing")]
                         retry_event(attempt, delay, status.as_str());
-                        tokio::time::sleep(delay).await;
+                        self.wait(delay).await;
                         continue;
                     }
                     return Err(self.api_error(request, status, &headers, &body, attempt));
@@ -243,12 +242,21 @@ impl Client {
                                 "connection"
                             },
                         );
-                        tokio::time::sleep(delay).await;
+                        self.wait(delay).await;
                         continue;
                     }
                     return Err(self.transport_error(request, e, attempt));
                 }
             }
+        }
+    }
+
+    /// Waits `delay` before the next attempt: on tokio's timer, or with the sleep the builder
+    /// was given ([`ClientBuilder::retry_sleep`](super::ClientBuilder::retry_sleep)).
+    async fn wait(&self, delay: Duration) {
+        match &self.inner.sleep {
+            None => tokio::time::sleep(delay).await,
+            Some(sleep) => sleep(delay).await,
         }
     }
 
