@@ -1,10 +1,13 @@
 //! Failures below HTTP: a response or body that takes longer than the timeout, and a
 //! connection that is refused; both are retried, then reported.
+//!
+//! Elapsed time is only ever a lower bound here (a timeout cannot fire early); the delay
+//! between attempts is checked as the client asked for it, recorded by [`Delays`].
 
 #[path = "support/faults.rs"]
 mod faults;
 
-use faults::{RawServer, builder, closed_port, ok_certificate, received};
+use faults::{Delays, RawServer, builder, closed_port, ok_certificate, received};
 use generated_client::Error;
 use std::error::Error as _;
 use std::time::{Duration, Instant};
@@ -18,10 +21,12 @@ async fn a_slow_response_times_out_and_is_retried() {
         .respond_with(ok_certificate("cert_abc").set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
+    let delays = Delays::default();
     let started = Instant::now();
     let err = builder(&server.uri())
         .timeout(Duration::from_millis(150))
         .max_retries(1)
+        .retry_sleep(delays.sleep())
         .build()
         .unwrap()
         .get_certificate("cert_abc")
@@ -41,9 +46,17 @@ async fn a_slow_response_times_out_and_is_retried() {
     let message = err.to_string();
     assert!(message.contains("2 attempts"), "{message}");
     assert!(message.contains("getCertificate"), "{message}");
+    // Between the attempts, one wait of the first backoff (1 ms, less up to a quarter of
+    // jitter); the time the attempts took is not measured against an upper bound.
+    let asked = delays.asked();
+    assert_eq!(asked.len(), 1, "{asked:?}");
     assert!(
-        elapsed >= Duration::from_millis(300) && elapsed < Duration::from_secs(2),
-        "two attempts of 150 ms took {elapsed:?}"
+        asked[0] >= Duration::from_micros(750) && asked[0] <= Duration::from_millis(1),
+        "{asked:?}"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(300),
+        "two attempts of 150 ms took only {elapsed:?}"
     );
 }
 

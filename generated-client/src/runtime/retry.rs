@@ -119,11 +119,15 @@ mod tests {
             Some(Duration::from_millis(100)),
             "retry-after-ms wins"
         );
-        let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        let written = SystemTime::now();
+        let soon = httpdate::fmt_http_date(written + Duration::from_secs(30));
         let d = retry_after(&headers(&[("retry-after", &soon)])).unwrap();
+        let taken = written.elapsed().unwrap_or_default();
+        // An HTTP date has whole seconds (up to 1 s is cut off), and the delay counts from
+        // when it is read: at most 30 s, at least 29 s less the time this took, however long.
         assert!(
-            d <= Duration::from_secs(30) && d >= Duration::from_secs(28),
-            "{d:?}"
+            d <= Duration::from_secs(30) && d + taken >= Duration::from_secs(29),
+            "{d:?} after {taken:?}"
         );
         assert_eq!(
             retry_after(&headers(&[("retry-after", "3600")])),

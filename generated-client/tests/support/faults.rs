@@ -1,8 +1,9 @@
 //! Helpers shared by the fault tests (`retries.rs`, `retry_after.rs`, `transport_errors.rs`,
 //! `responses.rs`, `pagination.rs`, `path_parameters.rs`, `secrets.rs`,
 //! `configuration.rs`): a client with the test key and tiny backoff delays, canned
-//! responses, a port where nothing listens, a raw HTTP server, and a check that an error
-//! never prints the key. Each test file uses a part of it.
+//! responses, a record of the delays a client asks for, a port where nothing listens, a raw
+//! HTTP server, and a check that an error never prints the key. Each test file uses a part
+//! of it.
 #![allow(dead_code)]
 
 use generated_client::{Client, ClientBuilder};
@@ -22,6 +23,29 @@ pub fn builder(base_url: &str) -> ClientBuilder {
         .base_url(base_url)
         .initial_retry_delay(Duration::from_millis(1))
         .max_retry_delay(Duration::from_millis(5))
+}
+
+/// The delays a client asked to wait between attempts, in order: give [`Delays::sleep`] to
+/// the hidden `ClientBuilder::retry_sleep`, then read [`Delays::asked`]. Tests assert these
+/// rather than upper bounds on the wall clock, which a busy machine stretches.
+#[derive(Clone, Default)]
+pub struct Delays(Arc<Mutex<Vec<Duration>>>);
+
+impl Delays {
+    /// A sleep for `ClientBuilder::retry_sleep` that records each delay, then waits it on
+    /// tokio's timer as the client's own sleep does.
+    pub fn sleep(&self) -> impl Fn(Duration) -> tokio::time::Sleep + Send + Sync + 'static {
+        let asked = Arc::clone(&self.0);
+        move |delay| {
+            asked.lock().unwrap().push(delay);
+            tokio::time::sleep(delay)
+        }
+    }
+
+    /// Every delay asked for so far.
+    pub fn asked(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
 }
 
 pub fn client(server: &MockServer) -> Client {
