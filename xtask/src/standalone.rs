@@ -12,12 +12,15 @@ macro_rules! runtime_files {
 /// The runtime's files, as they are in generated-client/src/runtime/.
 pub const RUNTIME: &[(&str, &str)] = runtime_files!(
     "mod.rs",
+    "builder.rs",
     "client.rs",
     "error.rs",
     "mock.rs",
     "multipart.rs",
     "pagination.rs",
     "request.rs",
+    "retry.rs",
+    "transport.rs",
 );
 
 const CLIENT_MANIFEST: &str = include_str!("../../generated-client/Cargo.toml");

@@ -2,6 +2,7 @@
 //! retries and timeouts, errors, parameters and pagination. Generated code calls into this
 //! module only; `cargo xtask codegen --out DIR` copies it unchanged into standalone crates.
 
+mod builder;
 mod client;
 mod error;
 #[cfg(feature = "mock")]
@@ -9,12 +10,16 @@ pub(crate) mod mock;
 mod multipart;
 mod pagination;
 mod request;
+mod retry;
+mod transport;
 
+pub use builder::ClientBuilder;
 pub use bytes::Bytes;
-pub use client::{ByteStream, Client, ClientBuilder};
+pub use client::Client;
 pub use error::{ApiError, ApiErrorBody, Error, Result};
 pub use multipart::FileUpload;
 pub use request::ApiResponse;
+pub use transport::ByteStream;
 
 pub(crate) use futures_core::Stream;
 pub(crate) use multipart::Multipart;

@@ -1,0 +1,362 @@
+//! `ClientBuilder`: the settings of a client (key, base URL, timeout, retries, headers,
+//! the environment), checked once when the client is built.
+
+use super::client::{Client, Inner, Sleep};
+use super::retry::{DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_DELAY};
+use super::{AuthScheme, Error, Result};
+use crate::generated::API;
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The default timeout of one attempt (the official SDKs use 10 minutes too).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+const USER_AGENT_VALUE: &str = concat!(
+    env!("CARGO_PKG_NAME"),
+    "/",
+    env!("CARGO_PKG_VERSION"),
+    " (Rust)"
+);
+
+/// Configures a [`Client`]. Every setting has a default except the API key.
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeout: Duration,
+    max_retries: u32,
+    initial_retry_delay: Duration,
+    max_retry_delay: Duration,
+    http: Option<reqwest::Client>,
+    headers: Vec<(String, String)>,
+    sleep: Option<Sleep>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientBuilder {
+    /// The defaults: the spec's server URL, a 10-minute timeout, 2 retries, no key yet.
+    pub fn new() -> Self {
+        ClientBuilder {
+            api_key: None,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            initial_retry_delay: INITIAL_RETRY_DELAY,
+            max_retry_delay: MAX_RETRY_DELAY,
+            http: None,
+            headers: Vec::new(),
+            sleep: None,
+        }
+    }
+
+    /// The defaults, with the API key from `OPENAI_ADMIN_KEY` (required) and the base URL
+    /// from `OPENAI_BASE_URL` (when set); other settings can still be changed.
+    pub fn from_env() -> Result<Self> {
+        let mut builder = Self::new();
+        match std::env::var(API.api_key_env) {
+            Ok(key) if !key.trim().is_empty() => builder.api_key = Some(key.trim().to_owned()),
+            _ => {
+                return Err(Error::config(format!(
+                    "the environment variable {} is not set or empty; export your Admin API key \
+                     in it, or pass the key with Client::builder().api_key(…)",
+                    API.api_key_env
+                )));
+            }
+        }
+        if let Ok(url) = std::env::var(API.base_url_env) {
+            if !url.trim().is_empty() {
+                builder.base_url = Some(url.trim().to_owned());
+            }
+        }
+        Ok(builder)
+    }
+
+    /// The API key (an OpenAI Admin API key). It is never printed by `Debug`, errors or logs.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL, such as `https://api.openai.com/v1`. It must be `https`, except on a
+    /// loopback host (`localhost`, `127.0.0.1`, `::1`) for tests and local proxies.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How long one attempt may take, from sending to the last byte of the body
+    /// (default 10 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How many times a failed attempt is retried (default 2, so at most 3 attempts).
+    /// Connection errors, timeouts, 408, 409, 429 and 5xx are retried; other errors never.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The first backoff delay (default 0.5 s; each retry doubles it up to the maximum).
+    pub fn initial_retry_delay(mut self, delay: Duration) -> Self {
+        self.initial_retry_delay = delay;
+        self
+    }
+
+    /// The longest backoff delay (default 8 s).
+    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
+        self.max_retry_delay = delay;
+        self
+    }
+
+    /// Sends requests with this `reqwest::Client` (its proxy, TLS and pool settings) instead
+    /// of a new one. The timeout set here still applies to every attempt.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// A header sent with every request, such as `OpenAI-Organization`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Replaces the wait between attempts: before each retry the client calls `sleep` with
+    /// the delay it chose (the server's `Retry-After`, else the backoff) and awaits the
+    /// returned future, instead of `tokio::time::sleep(delay)`.
+    ///
+    /// Hidden, and not part of the supported API (it may change in any release): it is how
+    /// this crate's integration tests see the delays the client asks for without measuring
+    /// the wall clock. They are a separate crate, so a `cfg(test)` hook would not reach
+    /// them, and tokio's paused clock also fires the request timeout while the test waits
+    /// for the mock server's socket.
+    #[doc(hidden)]
+    pub fn retry_sleep<F, Fut>(mut self, sleep: F) -> Self
+    where
+        F: Fn(Duration) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.sleep = Some(Arc::new(move |delay| Box::pin(sleep(delay))));
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let secret = self.api_key.unwrap_or_default();
+        let auth = match API.auth {
+            AuthScheme::None => None,
+            _ if secret.is_empty() => {
+                return Err(Error::config(format!(
+                    "no API key: call ClientBuilder::api_key, or use Client::from_env with {} set",
+                    API.api_key_env
+                )));
+            }
+            AuthScheme::Bearer => Some(sensitive(&format!("Bearer {secret}"))?),
+            AuthScheme::Basic => Some(sensitive(&format!("Basic {}", base64(secret.as_bytes())))?),
+        };
+        let base_url = self
+            .base_url
+            .unwrap_or_else(|| API.default_base_url.to_owned());
+        let (base_url, host) = check_base_url(&base_url)?;
+
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        for (name, value) in &self.headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))?;
+            let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(format!(
+                    "the value of header `{name}` contains characters a header cannot carry"
+                ))
+            })?;
+            if header_name == AUTHORIZATION || name.to_ascii_lowercase().contains("key") {
+                header_value.set_sensitive(true);
+            }
+            headers.insert(header_name, header_value);
+        }
+
+        // With our own reqwest client, the headers every request carries (and the key) are
+        // its defaults, set once; a caller's client gets them on each request instead.
+        let (http, headers, auth) = match self.http {
+            Some(http) => (http, headers, auth),
+            None => {
+                let mut defaults = headers;
+                if let Some(auth) = auth {
+                    defaults.insert(AUTHORIZATION, auth);
+                }
+                let http = reqwest::Client::builder()
+                    .default_headers(defaults)
+                    .build()
+                    .map_err(|e| {
+                        Error::config(format!("the HTTP client cannot be created: {e}"))
+                    })?;
+                (http, HeaderMap::new(), None)
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                host,
+                auth,
+                secret,
+                headers,
+                timeout: self.timeout,
+                max_retries: self.max_retries,
+                initial_retry_delay: self.initial_retry_delay,
+                max_retry_delay: self.max_retry_delay,
+                sleep: self.sleep,
+            }),
+        })
+    }
+}
+
+fn sensitive(value: &str) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        Error::config("the API key contains characters that cannot be sent in a header")
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Validates a base URL: absolute, `https` (or `http` on a loopback host), no query or
+/// fragment. Returns it without a trailing `/`, and its `host:port` for error messages.
+fn check_base_url(raw: &str) -> Result<(String, String)> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("the base URL {raw:?} is not a valid URL: {e}")))?;
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| Error::config(format!("the base URL {raw:?} has no host")))?;
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "the base URL must use https (plain http is only allowed on a loopback host), got \
+                 http://{}",
+                url.host_str().unwrap_or_default()
+            )));
+        }
+        other => {
+            return Err(Error::config(format!(
+                "the base URL must use https, got the scheme `{other}`"
+            )));
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(
+            "the base URL must not have a query or a fragment",
+        ));
+    }
+    let host_port = match url.port_or_known_default() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_owned(),
+    };
+    Ok((url.as_str().trim_end_matches('/').to_owned(), host_port))
+}
+
+/// Standard base64, for Basic auth.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        for ok in [
+            "https://api.openai.com/v1",
+            "https://api.openai.com/v1/",
+            "http://localhost:4010",
+            "http://127.0.0.1:8080/v1",
+            "http://[::1]:9/",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.openai.com/v1",
+            "ftp://x",
+            "not a url",
+            "https://x/v1?a=b",
+            "https://x/#f",
+            "http://10.0.0.1/",
+        ] {
+            assert!(
+                matches!(check_base_url(bad), Err(Error::Config { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            check_base_url("https://api.openai.com/v1/").unwrap(),
+            (
+                "https://api.openai.com/v1".to_owned(),
+                "api.openai.com:443".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("user:pass", "dXNlcjpwYXNz"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+}
