@@ -268,10 +268,14 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "execute_stream",
             "execute_text",
             "from_env",
+            "retries_left",
+            "retry_delay_after_status",
+            "retry_delay_after_transport_error",
             "send",
             "transport_error",
             "transport_error_for",
             "url",
+            "wait",
             // Called by every generated client method (`client: self.clone()`).
             "clone",
         ],
@@ -286,6 +290,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "max_retries",
             "max_retry_delay",
             "new",
+            "retry_sleep",
             "timeout",
         ],
         Namespace::RequestBuilder => &[
