@@ -19,6 +19,8 @@ pub struct Api {
     pub base_url: Option<String>,
     /// How requests are authenticated.
     pub auth: Auth,
+    /// The environment variables `Client::from_env` reads.
+    pub environment: Environment,
     /// Every named type, sorted by name; a [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
     /// Every operation, sorted by path then method; an [`OperationId`] is an index.
@@ -29,6 +31,15 @@ pub struct Api {
     pub resources: Resources,
     /// The spec's example values with the type each must decode into, sorted by pointer.
     pub examples: Vec<Example>,
+}
+
+/// The environment variables `Client::from_env` reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// The API key's.
+    pub api_key: String,
+    /// The base URL's.
+    pub base_url: String,
 }
 
 /// A named type: an index into [`Api::types`].

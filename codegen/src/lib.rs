@@ -109,7 +109,7 @@ pub fn generate_with_notes(
     config: &Config,
 ) -> Result<Generation, Error> {
     let lowered = lower::lower(spec, config)?;
-    let files = emit::emit(&lowered.api, config)?;
+    let files = emit::emit(&lowered.api)?;
     Ok(Generation {
         files,
         notes: lowered.notes,

@@ -82,7 +82,10 @@ fn the_registry_knows_every_method_of_the_runtime() {
         missing.join("\n")
     );
     for ((ty, _), n) in scopes.iter().zip(found) {
-        assert!(n > 0, "no inherent method of `{ty}` found: has the runtime moved?");
+        assert!(
+            n > 0,
+            "no inherent method of `{ty}` found: has the runtime moved?"
+        );
     }
 }
 

@@ -13,15 +13,15 @@ mod spec_examples;
 use crate::ir::{Api, Auth, TypeRef};
 use crate::names::ident;
 use crate::render::render;
-use crate::{Config, Error, GeneratedFile};
+use crate::{Error, GeneratedFile};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 pub(crate) use docs::doc_attrs;
 
-pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
     Ok(vec![
-        render("mod.rs", module_root(api, config))?,
+        render("mod.rs", module_root(api))?,
         render("models.rs", models::models(api))?,
         render("builders.rs", builders::builders(api))?,
         render("resources.rs", resources::resources(api))?,
@@ -31,7 +31,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
 }
 
 /// `mod.rs`: the submodules and what the runtime needs to know about this API.
-fn module_root(api: &Api, config: &Config) -> TokenStream {
+fn module_root(api: &Api) -> TokenStream {
     let title = format!("{} (version {})", api.title, api.version);
     let mut doc = format!("The generated part of the client for {title}.");
     if let Some(description) = &api.description {
@@ -40,8 +40,8 @@ fn module_root(api: &Api, config: &Config) -> TokenStream {
     }
     let doc = docs::inner_doc_attrs(&doc);
     let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
-    let api_key_env = &config.api_key_env;
-    let base_url_env = &config.base_url_env;
+    let api_key_env = &api.environment.api_key;
+    let base_url_env = &api.environment.base_url;
     let auth = match api.auth {
         Auth::None => quote!(None),
         Auth::Bearer => quote!(Bearer),

@@ -27,7 +27,7 @@ mod unions;
 
 use crate::Config;
 use crate::error::{Diagnostic, Error, Note};
-use crate::ir::{Api, Auth, TypeDef, TypeId};
+use crate::ir::{Api, Auth, Environment, TypeDef, TypeId};
 use crate::names::Scope;
 use crate::pointer::Pointer;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -80,6 +80,10 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             description: spec.info.description.clone(),
             base_url: spec.servers.first().map(|s| s.url.clone()),
             auth,
+            environment: Environment {
+                api_key: config.api_key_env.clone(),
+                base_url: config.base_url_env.clone(),
+            },
             types,
             operations,
             pages,

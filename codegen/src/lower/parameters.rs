@@ -171,7 +171,10 @@ impl<'a> Cx<'a> {
             };
             self.note(
                 &pointer,
-                format!("parameter `{}` of `{builder}` is `{name}`: {why}", data.name),
+                format!(
+                    "parameter `{}` of `{builder}` is `{name}`: {why}",
+                    data.name
+                ),
             );
         }
         Some(Param {
