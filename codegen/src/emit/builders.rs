@@ -1,9 +1,9 @@
 //! Operations → `builders.rs`: one method on `Client` per operation, and its request builder.
 
-use super::{From, argument, doc_attrs, field_init, optional_type, type_tokens};
+use super::{From, argument, doc_attrs, field_init, optional_type, status_variants, type_tokens};
 use crate::ir::{
     Api, BodyKind, Input, InputRole, InputTarget, Operation, Page, Pagination, ParamLocation,
-    ParamStyle, PartKind, PathSegment, ResponseKind, TypeKind, TypeRef,
+    ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
 };
 use crate::names::ident;
 use proc_macro2::TokenStream;
@@ -269,10 +269,7 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
         ResponseKind::EventStream => quote!(self.client.execute_stream(request).await),
         ResponseKind::ByStatus(id) => {
             let ty = type_tokens(api, &TypeRef::Named(*id), From::Builders);
-            let variants = match &api.types[id.0].kind {
-                TypeKind::Responses { variants } => variants.as_slice(),
-                _ => &[],
-            };
+            let variants = status_variants(api, *id);
             let arms = variants.iter().map(|v| {
                 let status = v.status;
                 let variant = ident(&v.name);

@@ -2,8 +2,8 @@
 //! operation on the runtime's `MockServer`, with a matcher per path parameter and the
 //! operation's own response type for `.returns(…)`.
 
-use super::{From, argument, doc_path, type_tokens};
-use crate::ir::{Api, Operation, ParamStyle, ResponseKind, TypeKind, TypeRef};
+use super::{From, argument, doc_path, status_variants, type_tokens};
+use crate::ir::{Api, Operation, ParamStyle, ResponseKind, TypeRef};
 use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -74,10 +74,7 @@ fn marker(api: &Api, op: &Operation) -> TokenStream {
         ),
         ResponseKind::ByStatus(id) => {
             let ty = type_tokens(api, &TypeRef::Named(*id), From::Builders);
-            let variants = match &api.types[id.0].kind {
-                TypeKind::Responses { variants } => variants.as_slice(),
-                _ => &[],
-            };
+            let variants = status_variants(api, *id);
             let arms = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let status = v.status;

@@ -10,7 +10,7 @@ mod models;
 mod resources;
 mod spec_examples;
 
-use crate::ir::{Api, Auth, TypeRef};
+use crate::ir::{Api, Auth, StatusVariant, TypeId, TypeKind, TypeRef};
 use crate::names::ident;
 use crate::render::render;
 use crate::{Error, GeneratedFile};
@@ -167,6 +167,14 @@ fn field_init(field: &Ident, value: TokenStream) -> TokenStream {
         quote!(#field,)
     } else {
         quote!(#field: #value,)
+    }
+}
+
+/// The variants of a [`TypeKind::Responses`] enum.
+fn status_variants(api: &Api, id: TypeId) -> &[StatusVariant] {
+    match &api.types[id.0].kind {
+        TypeKind::Responses { variants } => variants,
+        _ => &[],
     }
 }
 

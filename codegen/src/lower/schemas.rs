@@ -10,6 +10,7 @@ use crate::names;
 use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
+use std::borrow::Borrow;
 
 impl<'a> Cx<'a> {
     /// Gives every component schema its Rust name before anything refers to one, in sorted
@@ -134,27 +135,15 @@ impl<'a> Cx<'a> {
     /// The type of a schema in a field, item, parameter or body position. Schemas that need
     /// a type of their own (objects with properties, enums, unions) get one named after
     /// `hint`.
-    pub(super) fn type_of(
+    pub(super) fn type_of<S: Borrow<Schema>>(
         &mut self,
-        schema: &'a ReferenceOr<Schema>,
+        schema: &'a ReferenceOr<S>,
         hint: &str,
         pointer: &Pointer,
     ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.type_of_schema(schema, hint, pointer),
-        }
-    }
-
-    pub(super) fn type_of_boxed(
-        &mut self,
-        schema: &'a ReferenceOr<Box<Schema>>,
-        hint: &str,
-        pointer: &Pointer,
-    ) -> TypeRef {
-        match schema {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.type_of_schema(schema, hint, pointer),
+            ReferenceOr::Item(schema) => self.type_of_schema(schema.borrow(), hint, pointer),
         }
     }
 
@@ -183,7 +172,7 @@ impl<'a> Cx<'a> {
             Shape::Any => TypeRef::Json,
             Shape::Array { items } => {
                 let item = match items {
-                    Some(items) => self.type_of_boxed(items, hint, &pointer.join("items")),
+                    Some(items) => self.type_of(items, hint, &pointer.join("items")),
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(item))
@@ -320,7 +309,7 @@ impl<'a> Cx<'a> {
         for (wire_name, schema) in properties {
             let field_pointer = pointer.join("properties").join(wire_name);
             let hint = names::join_type_names(parent, &names::type_name(wire_name));
-            let ty = self.type_of_boxed(schema, &hint, &field_pointer);
+            let ty = self.type_of(schema, &hint, &field_pointer);
             let doc = match schema {
                 ReferenceOr::Item(schema) => schema_doc(schema),
                 ReferenceOr::Reference { .. } => None,
