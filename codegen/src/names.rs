@@ -227,9 +227,11 @@ pub enum Namespace {
     Client,
     /// Methods of `ClientBuilder`.
     ClientBuilder,
-    /// Methods and fields of a request builder: the setters of optional inputs (and, for a
-    /// flattened body, its fields).
+    /// Names no input of a request builder may take, setter or argument: its fields
+    /// (`client`, `body`) and its main methods, as since the first version.
     RequestBuilder,
+    /// Methods of a request builder that a setter (an optional input) may not take.
+    RequestBuilderMethods,
     /// Methods of a resource type: accessors and operation verbs.
     Resource,
     /// Methods of the mock server: one expectation per operation.
@@ -293,16 +295,14 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "retry_sleep",
             "timeout",
         ],
-        Namespace::RequestBuilder => &[
+        Namespace::RequestBuilder => &["send", "send_with_meta", "into_stream", "body", "client"],
+        Namespace::RequestBuilderMethods => &[
             // Generated methods of every request builder.
             "send",
             "send_with_meta",
             "send_stream",
             "into_stream",
             "request",
-            // Fields of every request builder.
-            "body",
-            "client",
         ],
         Namespace::Resource => &[],
         Namespace::MockServer => &[

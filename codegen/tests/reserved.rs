@@ -125,7 +125,7 @@ fn the_registry_knows_every_method_of_a_request_builder() {
                 let method = method.strip_prefix("r#").unwrap_or(method);
                 assert!(
                     own.iter().any(|o| o.trim_start_matches("r#") == method)
-                        || reserved(Namespace::RequestBuilder).contains(&method),
+                        || reserved(Namespace::RequestBuilderMethods).contains(&method),
                     "{}: `{}::{method}` is neither an input nor reserved",
                     spec.display(),
                     op.builder_name

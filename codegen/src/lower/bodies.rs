@@ -98,12 +98,17 @@ impl<'a> Cx<'a> {
         }
         // A required object body whose fields can all be setters of the builder (none named
         // like a parameter or like the builder's own methods) is set field by field.
-        let reserved = names::reserved(Namespace::RequestBuilder);
+        // An optional field is also a setter: a method of the builder.
+        let inputs = names::reserved(Namespace::RequestBuilder);
+        let methods = names::reserved(Namespace::RequestBuilderMethods);
         let taken = fields.and_then(|fields| {
             fields
                 .iter()
                 .find(|f| {
-                    params.iter().any(|p| p.name == f.name) || reserved.contains(&f.name.as_str())
+                    let name = f.name.as_str();
+                    params.iter().any(|p| p.name == f.name)
+                        || inputs.contains(&name)
+                        || (f.optional && methods.contains(&name))
                 })
                 .map(|f| f.name.clone())
         });

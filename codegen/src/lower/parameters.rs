@@ -162,9 +162,17 @@ impl<'a> Cx<'a> {
             doc.push_str(&format!("Defaults to `{default}`."));
         }
         let wanted = names::value_name(&data.name);
+        let required = data.required || location == ParamLocation::Path;
+        // An optional parameter is also a setter: a method of the builder.
+        let methods = names::reserved(Namespace::RequestBuilderMethods);
+        if !required && methods.contains(&wanted.as_str()) {
+            scope.reserve(&wanted);
+        }
         let name = scope.claim(&wanted);
         if name != wanted {
-            let why = if names::reserved(Namespace::RequestBuilder).contains(&wanted.as_str()) {
+            let why = if names::reserved(Namespace::RequestBuilder).contains(&wanted.as_str())
+                || methods.contains(&wanted.as_str())
+            {
                 format!("every request builder has its own `{wanted}`")
             } else {
                 format!("another parameter is `{wanted}`")
@@ -182,7 +190,7 @@ impl<'a> Cx<'a> {
             wire_name: data.name.clone(),
             location,
             ty,
-            required: data.required || location == ParamLocation::Path,
+            required,
             doc: (!doc.is_empty()).then_some(doc),
             style,
         })
