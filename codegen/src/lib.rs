@@ -17,7 +17,6 @@ mod locate;
 mod lower;
 pub mod names;
 mod render;
-pub mod surface;
 
 pub use error::{Diagnostic, Error, Note, escape_pointer_token};
 pub use load::{Loaded, load_spec, locate, locate_all, parse_spec, parse_value};

@@ -47,9 +47,9 @@ fn tag_certificates_of_the_published_spec_matches_spec_dir() {
             .collect()
     };
     let (theirs, ours) = (pairs(&theirs), pairs(&ours));
-    let changes = codegen::surface::diff(
-        &codegen::surface::public_api(&view(&theirs)),
-        &codegen::surface::public_api(&view(&ours)),
+    let changes = api_diff::diff(
+        &api_diff::public_api(&view(&theirs)),
+        &api_diff::public_api(&view(&ours)),
     );
     // Differences we keep on purpose, each with its reason (also in the README).
     let explained = [

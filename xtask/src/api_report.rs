@@ -1,6 +1,6 @@
 //! The public-API part of the codegen report: what a run changes in the public API of the
 //! generated modules, compared with the files on disk, and whether that is breaking (see
-//! `codegen::surface` for the rules).
+//! the `api-diff` crate for the rules).
 
 use crate::write::{OutFile, Plan};
 use std::path::Path;
@@ -41,5 +41,5 @@ pub fn report(root: &Path, plan: &Plan, files: &[OutFile], generated_dir: &str) 
     }
     let old: Vec<(&str, &str)> = old.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
     let new: Vec<(&str, &str)> = new.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
-    codegen::surface::report(&old, &new)
+    api_diff::report(&old, &new)
 }

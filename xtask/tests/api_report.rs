@@ -12,7 +12,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn run(spec: &str, out: &std::path::Path, check: bool) -> Outcome {
-    let spec = workspace_root().join("codegen/tests/api_diff").join(spec);
+    let spec = workspace_root().join("api-diff/tests/api_diff").join(spec);
     let mut line = vec![
         "--spec".to_owned(),
         spec.to_str().unwrap().to_owned(),

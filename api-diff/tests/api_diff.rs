@@ -3,7 +3,7 @@
 //! snapshots; the classification of the key cases is also asserted directly, so that a wrong
 //! "breaking" flag fails even if its snapshot were accepted without reading.
 
-use codegen::surface::{self, Change, ChangeKind, What};
+use api_diff::{Change, ChangeKind, Surface, What};
 use std::path::Path;
 
 /// The generated files of a spec, as (path, contents).
@@ -16,13 +16,13 @@ fn generate(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn api(text: &str) -> surface::Surface {
+fn api(text: &str) -> Surface {
     let files = generate(text);
     let borrowed: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, c)| (p.as_str(), c.as_str()))
         .collect();
-    surface::public_api(&borrowed)
+    api_diff::public_api(&borrowed)
 }
 
 fn read(path: &Path) -> String {
@@ -36,7 +36,7 @@ fn dir() -> &'static Path {
 fn changes_to(name: &str) -> Vec<Change> {
     let base = api(&read(&dir().join("base.yaml")));
     let changed = api(&read(&dir().join(format!("changes/{name}.yaml"))));
-    surface::diff(&base, &changed)
+    api_diff::diff(&base, &changed)
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn reports() {
     let base = api(&read(&dir().join("base.yaml")));
     insta::glob!("api_diff/changes/*.yaml", |path| {
         let changed = api(&read(path));
-        insta::assert_snapshot!(surface::render_report(&surface::diff(&base, &changed)));
+        insta::assert_snapshot!(api_diff::render_report(&api_diff::diff(&base, &changed)));
     });
 }
 
@@ -65,7 +65,7 @@ fn the_base_has_the_expected_surface() {
     assert_eq!(base.types["models::Widget"].fields.len(), 4);
     assert!(base.types["models::Widget"].literal_constructible());
     assert!(base.types["models::Status"].has_catch_all());
-    assert!(surface::diff(&base, &base).is_empty());
+    assert!(api_diff::diff(&base, &base).is_empty());
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn additions_of_operations_and_optional_parameters_are_compatible() {
     assert_eq!((op.kind, op.breaking), (ChangeKind::Added, false));
     assert!(c.iter().all(|c| !c.breaking), "{c:#?}");
     assert_eq!(
-        surface::semver_advice(&c),
+        api_diff::semver_advice(&c),
         "needs a minor version bump; 0.x: bump the patch"
     );
 
@@ -166,7 +166,7 @@ fn new_required_inputs_change_the_operation() {
 fn documentation_is_not_api() {
     let c = changes_to("docs_only");
     assert!(c.is_empty(), "{c:#?}");
-    assert_eq!(surface::render_report(&c), "public API: no changes\n");
+    assert_eq!(api_diff::render_report(&c), "public API: no changes\n");
 }
 
 /// The project's own client, as committed: the surface reads every generated file, the
@@ -187,7 +187,7 @@ fn the_generated_client_surface() {
         .iter()
         .map(|(p, c)| (p.as_str(), c.as_str()))
         .collect();
-    let api = surface::public_api(&borrowed);
+    let api = api_diff::public_api(&borrowed);
     let operations: Vec<&str> = api
         .functions
         .iter()
