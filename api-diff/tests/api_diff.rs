@@ -4,6 +4,7 @@
 //! "breaking" flag fails even if its snapshot were accepted without reading.
 
 use api_diff::{Change, ChangeKind, Surface, What};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The generated files of a spec, as (path, contents).
@@ -194,18 +195,49 @@ fn the_generated_client_surface() {
         .filter(|(_, f)| f.operation)
         .map(|(k, _)| k.as_str())
         .collect();
+    // The operations are the `Client` methods and the resource methods, nothing else: not
+    // the builders' setters, not the mock server's expectations.
+    let (client, resource): (Vec<&str>, Vec<&str>) =
+        operations.iter().partition(|k| k.starts_with("Client::"));
     assert!(
-        operations.contains(&"Client::get_certificate"),
+        resource.iter().all(|k| k.starts_with("resources::")),
         "{operations:?}"
     );
     assert!(
-        operations
-            .iter()
-            .all(|k| k.starts_with("Client::") || !k.starts_with("builders::")),
+        client.contains(&"Client::get_certificate"),
         "{operations:?}"
     );
+    assert!(
+        resource.contains(&"resources::OrganizationCertificates::list"),
+        "{operations:?}"
+    );
+    // Each request builder (a type with `send`) is returned by one `Client` operation and
+    // reached through the resources too.
+    let builders: BTreeSet<&str> = api
+        .functions
+        .values()
+        .filter(|f| f.name == "send")
+        .filter_map(|f| f.owner.as_deref())
+        .collect();
+    assert!(!builders.is_empty());
+    let returned = |ops: &[&str]| -> BTreeSet<&str> {
+        ops.iter()
+            .filter_map(|k| api.functions[*k].returns.as_deref())
+            .collect()
+    };
+    assert_eq!(client.len(), builders.len(), "{client:?}");
+    assert_eq!(returned(&client), builders);
+    assert_eq!(returned(&resource), builders);
     assert!(api.types.contains_key("models::Certificate"));
-    if let Some(accessor) = api.functions.get("Client::organization") {
-        assert!(!accessor.operation);
+    // The accessors lead to resources; they are methods, not operations.
+    for accessor in [
+        "Client::organization",
+        "resources::Organization::certificates",
+    ] {
+        let f = api
+            .functions
+            .get(accessor)
+            .unwrap_or_else(|| panic!("no {accessor} in {:#?}", api.functions.keys()));
+        assert!(!f.operation, "{accessor} is not an operation");
     }
 }
