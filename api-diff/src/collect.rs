@@ -1,16 +1,17 @@
 //! Collecting the surface: the public items of a set of Rust files, read with `syn`.
 
 use crate::text::{norm, render_tokens};
-use crate::{Function, Impl, Other, Surface, TypeDef, TypeKind, What};
+use crate::{Function, Impl, Options, Other, Surface, TypeDef, TypeKind, What};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// The public API of generated files, given as (path relative to the generated module's
 /// directory, contents): `models.rs` is module `models`, `mod.rs` the root, `a/b.rs` module
-/// `a::b`. Files that are not `.rs` or do not parse are skipped.
-pub fn public_api(files: &[(&str, &str)]) -> Surface {
+/// `a::b`. Files that are not `.rs` or do not parse are skipped. `options` says which
+/// traits are internal: their impls are left out.
+pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     let mut parsed: Vec<(Vec<String>, syn::File)> = Vec::new();
     for (path, text) in files {
         let Some(module) = module_of(path) else {
@@ -38,7 +39,11 @@ pub fn public_api(files: &[(&str, &str)]) -> Surface {
     }
     let visible = |module: &[String]| !(1..=module.len()).any(|n| hidden.contains(&module[..n]));
 
-    let mut cx = Collector::default();
+    let mut cx = Collector {
+        options,
+        surface: Surface::default(),
+        private_types: BTreeSet::new(),
+    };
     for (module, file) in &parsed {
         if visible(module) {
             cx.types(module, &file.items);
@@ -104,16 +109,17 @@ fn cfgs(attrs: &[syn::Attribute]) -> String {
         .collect()
 }
 
-#[derive(Default)]
-struct Collector {
+struct Collector<'o> {
+    options: &'o Options,
     surface: Surface,
     /// Keys of types declared without `pub`: their impls are not public API.
     private_types: BTreeSet<String>,
 }
 
-impl Collector {
+impl Collector<'_> {
     /// Pass 1: the types, so that pass 2 can resolve the paths that name them.
     fn types(&mut self, module: &[String], items: &[syn::Item]) {
+        let uses = Uses::of(items);
         for item in items {
             match item {
                 syn::Item::Struct(s) => {
@@ -126,6 +132,7 @@ impl Collector {
                     self.add_type(
                         k,
                         &s.attrs,
+                        &uses,
                         TypeDef {
                             kind: TypeKind::Struct,
                             generics: generics(&s.generics),
@@ -146,6 +153,7 @@ impl Collector {
                     self.add_type(
                         k,
                         &u.attrs,
+                        &uses,
                         TypeDef {
                             kind: TypeKind::Union,
                             generics: generics(&u.generics),
@@ -176,6 +184,7 @@ impl Collector {
                     self.add_type(
                         k,
                         &e.attrs,
+                        &uses,
                         TypeDef {
                             kind: TypeKind::Enum,
                             generics: generics(&e.generics),
@@ -200,10 +209,13 @@ impl Collector {
         }
     }
 
-    fn add_type(&mut self, k: String, attrs: &[syn::Attribute], def: TypeDef) {
+    fn add_type(&mut self, k: String, attrs: &[syn::Attribute], uses: &Uses, def: TypeDef) {
         for derive in derives(attrs) {
+            if self.internal_trait(uses, &derive) {
+                continue;
+            }
             self.surface.impls.insert(
-                format!("{derive} for {k}"),
+                format!("{} for {k}", trait_key(&derive)),
                 Impl {
                     owner: Some(k.clone()),
                     detail: String::new(),
@@ -216,9 +228,10 @@ impl Collector {
 
     /// Pass 2: functions, impls and everything else.
     fn rest(&mut self, module: &[String], items: &[syn::Item]) {
+        let uses = Uses::of(items);
         for item in items {
             match item {
-                syn::Item::Impl(imp) => self.item_impl(module, imp),
+                syn::Item::Impl(imp) => self.item_impl(module, imp, &uses),
                 syn::Item::Fn(f) if is_pub(&f.vis) => {
                     let func = self.function(module, None, &f.sig);
                     self.surface.functions.insert(key(module, &func.name), func);
@@ -298,6 +311,12 @@ impl Collector {
         }
     }
 
+    /// Whether `path`, written in a module with these `use` items, names an internal trait.
+    fn internal_trait(&self, uses: &Uses, path: &syn::Path) -> bool {
+        self.options
+            .is_internal_trait(&uses.expand(path).join("::"))
+    }
+
     fn other(&mut self, k: String, what: What, owner: Option<String>, signature: String) {
         self.surface.others.insert(
             k,
@@ -309,7 +328,7 @@ impl Collector {
         );
     }
 
-    fn item_impl(&mut self, module: &[String], imp: &syn::ItemImpl) {
+    fn item_impl(&mut self, module: &[String], imp: &syn::ItemImpl, uses: &Uses) {
         let Some(owner) = self.type_key(module, &imp.self_ty) else {
             return;
         };
@@ -336,6 +355,8 @@ impl Collector {
                     }
                 }
             }
+            // Users cannot name an internal trait: its impls are not API.
+            Some((path, _)) if self.internal_trait(uses, path) => {}
             Some((path, _)) => {
                 let negative = if imp.modifiers.polarity.is_some() {
                     "!"
@@ -605,16 +626,97 @@ fn receiver_str(r: &syn::Receiver) -> String {
     }
 }
 
-fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
+fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
     let mut out = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
         if let Ok(paths) = attr.parse_args_with(
             syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
         ) {
-            out.extend(paths.iter().map(trait_key));
+            out.extend(paths);
         }
     }
     out
+}
+
+/// The names that a module's `use` items bring into scope, each with the path it stands
+/// for: `use crate::runtime::{self as rt, DecodeMap};` gives `rt` → `crate::runtime` and
+/// `DecodeMap` → `crate::runtime::DecodeMap`. Globs bring no names this can know.
+#[derive(Default)]
+struct Uses(BTreeMap<String, Vec<String>>);
+
+impl Uses {
+    fn of(items: &[syn::Item]) -> Uses {
+        let mut uses = Uses::default();
+        for item in items {
+            if let syn::Item::Use(u) = item {
+                uses.tree(&mut Vec::new(), &u.tree);
+            }
+        }
+        uses
+    }
+
+    fn tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.add(prefix, &n.ident, &n.ident),
+            syn::UseTree::Rename(r) => self.add(prefix, &r.ident, &r.rename),
+            syn::UseTree::Group(g) => {
+                for tree in &g.items {
+                    self.tree(prefix, tree);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+
+    fn add(&mut self, prefix: &[String], ident: &proc_macro2::Ident, name: &proc_macro2::Ident) {
+        let mut path = prefix.to_vec();
+        // `use a::b::{self}` imports the module `b`.
+        let name = if name == "self" {
+            prefix.last().cloned()
+        } else {
+            Some(name.to_string())
+        };
+        if ident != "self" {
+            path.push(ident.to_string());
+        }
+        // `use a::Trait as _;` brings no name.
+        if let Some(name) = name.filter(|n| n != "_")
+            && !path.is_empty()
+        {
+            self.0.insert(name, path);
+        }
+    }
+
+    /// The segments of `path` with its first one replaced by what it was imported as, as
+    /// long as there is such an import: `DecodeMap<'de>` after
+    /// `use crate::runtime::DecodeMap;` is `[crate, runtime, DecodeMap]`.
+    fn expand(&self, path: &syn::Path) -> Vec<String> {
+        let mut segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if path.leading_colon.is_some() {
+            return segments;
+        }
+        // Bounded: `use a as b; use b as a;` must not loop.
+        for _ in 0..16 {
+            let Some(first) = segments.first() else {
+                break;
+            };
+            if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
+                break;
+            }
+            match self.0.get(first) {
+                Some(target) if target.len() > 1 || target[0] != *first => {
+                    segments.splice(0..1, target.iter().cloned());
+                }
+                _ => break,
+            }
+        }
+        segments
+    }
 }
 
 /// A trait path without lifetime arguments, so that `#[derive(serde::Deserialize)]` and
@@ -690,19 +792,23 @@ fn strip_doc_tokens(tokens: TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ChangeKind;
 
     #[test]
     fn unparseable_and_unknown_input_is_skipped() {
-        assert!(public_api(&[("models.rs", "pub struct {")]).is_empty());
-        assert!(public_api(&[("notes.txt", "pub struct A;")]).is_empty());
-        let surface = public_api(&[(
-            "mod.rs",
-            "pub mod models; mod hidden; pub trait T { fn f(&self); }
+        assert!(public_api(&[("models.rs", "pub struct {")], &Options::default()).is_empty());
+        assert!(public_api(&[("notes.txt", "pub struct A;")], &Options::default()).is_empty());
+        let surface = public_api(
+            &[(
+                "mod.rs",
+                "pub mod models; mod hidden; pub trait T { fn f(&self); }
              #[cfg(feature = \"mock\")] pub mod mock { pub struct Server { inner: u8 } }
              some_macro! { whatever tokens }
              pub(crate) const API: u8 = 1;
              pub use self::models::A as B;",
-        )]);
+            )],
+            &Options::default(),
+        );
         assert!(surface.others.contains_key("models"));
         assert!(surface.others.contains_key("T"));
         assert!(surface.others.contains_key("mock"));
@@ -711,7 +817,10 @@ mod tests {
         assert!(surface.others.contains_key("self::models::A as B"));
         assert!(surface.impls.contains_key("some_macro!(whatever)"));
         // `mod hidden;` hides hidden.rs.
-        let hidden = public_api(&[("mod.rs", "mod hidden;"), ("hidden.rs", "pub struct X;")]);
+        let hidden = public_api(
+            &[("mod.rs", "mod hidden;"), ("hidden.rs", "pub struct X;")],
+            &Options::default(),
+        );
         assert!(hidden.types.is_empty());
     }
 
@@ -738,8 +847,10 @@ mod tests {
                  impl ListThings { pub async fn send(self) {} }
                  crate::runtime::into_future!(GetThing => super::models::Thing);",
             ),
-            ("models.rs", "pub struct Thing { pub id: String }"),
-        ]);
+                ("models.rs", "pub struct Thing { pub id: String }"),
+            ],
+            &Options::default(),
+        );
         let op = &surface.functions["Client::get_thing"];
         assert!(op.operation);
         assert_eq!(
@@ -771,7 +882,9 @@ mod tests {
             "pub enum GetThing {} pub enum ListThings {}
              impl crate::runtime::mock::Expectation<'_, GetThing> { pub fn id(self, id: &str) -> Self { self } }
              impl crate::runtime::mock::Expectation<'_, ListThings> { pub fn id(self, id: u8) -> Self { self } }",
-        )]);
+            )],
+            &Options::default(),
+        );
         assert_eq!(
             surface.functions["Expectation<'_, GetThing>::id"].params,
             [("id".to_owned(), "&str".to_owned())]
@@ -781,5 +894,113 @@ mod tests {
                 .functions
                 .contains_key("Expectation<'_, ListThings>::id")
         );
+    }
+
+    /// What `cargo xtask codegen` passes.
+    fn runtime_rule() -> Options {
+        Options {
+            internal_trait_paths: vec!["crate::runtime".to_owned()],
+            private_modules: vec!["__private".to_owned()],
+            public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+        }
+    }
+
+    fn changes(old: &str, new: &str, options: &Options) -> Vec<crate::Change> {
+        crate::diff(
+            &public_api(&[("models.rs", old)], options),
+            &public_api(&[("models.rs", new)], options),
+        )
+    }
+
+    #[test]
+    fn impls_of_internal_traits_are_not_api() {
+        let plain = "pub struct A { pub x: i64 } pub struct B;";
+        let with = "pub struct A { pub x: i64 }
+             #[derive(Debug, crate::runtime::Internal)] pub struct B;
+             impl<'de> crate::runtime::DecodeMap<'de> for A { fn decode() {} }
+             impl crate::runtime::Page for A { type Item = i64; }
+             impl crate::runtime::Paginated for B {}
+             impl<'de> openapi_client_runtime::__private::DecodeMap<'de> for B {}";
+        let rule = runtime_rule();
+        let added = changes(plain, with, &rule);
+        let items: Vec<&str> = added.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(items, ["Debug for models::B"], "added: {added:#?}");
+        let removed = changes(with, plain, &rule);
+        let items: Vec<&str> = removed.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(items, ["Debug for models::B"], "removed: {removed:#?}");
+        // Without the rule they are impls like any other.
+        let every = changes(plain, with, &Options::default());
+        assert_eq!(every.len(), 6, "{every:#?}");
+        assert!(
+            every
+                .iter()
+                .all(|c| c.what == What::Impl && c.kind == ChangeKind::Added)
+        );
+    }
+
+    #[test]
+    fn impls_of_public_exceptions_are_api() {
+        let plain = "pub enum GetThing {}";
+        let with = "pub enum GetThing {}
+             impl crate::runtime::mock::MockOperation for GetThing { const ID: &str = \"getThing\"; }";
+        let rule = runtime_rule();
+        let item = "crate::runtime::mock::MockOperation for models::GetThing";
+        let added = changes(plain, with, &rule);
+        assert_eq!(added.len(), 1, "{added:#?}");
+        assert_eq!(
+            (added[0].kind, added[0].what, added[0].item.as_str()),
+            (ChangeKind::Added, What::Impl, item)
+        );
+        assert!(!added[0].breaking);
+        let removed = changes(with, plain, &rule);
+        assert_eq!(removed.len(), 1, "{removed:#?}");
+        assert_eq!(
+            (removed[0].kind, removed[0].item.as_str()),
+            (ChangeKind::Removed, item)
+        );
+        assert!(removed[0].breaking);
+    }
+
+    #[test]
+    fn use_imported_internal_traits_are_recognised() {
+        let plain = "pub struct A; pub struct B; pub struct C; pub struct D; pub struct E;";
+        let with = format!(
+            "{plain}
+             use crate::runtime::DecodeMap;
+             use crate::runtime::{{self as rt, mock::MockOperation}};
+             use openapi_client_runtime::__private::Page as P;
+             use openapi_client_runtime::__private;
+             use self::Internal as _;
+             impl<'de> DecodeMap<'de> for A {{}}
+             impl rt::Paginated for B {{}}
+             impl P for C {{}}
+             impl __private::Page for D {{}}
+             #[derive(Clone, rt::Derived)] pub struct F;
+             impl MockOperation for E {{}}"
+        );
+        let rule = runtime_rule();
+        let c = changes(plain, &with, &rule);
+        let items: Vec<&str> = c.iter().map(|c| c.item.as_str()).collect();
+        // `F` is a new type (its derives are not listed); the one impl is the exception's,
+        // keyed as written.
+        assert_eq!(
+            items,
+            ["MockOperation for models::E", "models::F"],
+            "{c:#?}"
+        );
+        let surface = public_api(&[("models.rs", &with)], &rule);
+        assert!(surface.impls.contains_key("Clone for models::F"));
+        assert!(!surface.impls.contains_key("rt::Derived for models::F"));
+
+        // A `use` in another module does not name the trait here.
+        let elsewhere = "pub struct A;
+             mod inner { use crate::runtime::DecodeMap; }
+             impl DecodeMap<'static> for A {}";
+        let surface = public_api(&[("models.rs", elsewhere)], &rule);
+        assert!(surface.impls.contains_key("DecodeMap for models::A"));
+        // Imports that name each other do not loop.
+        let cycle = "pub struct A; use a as b; use b as a; impl a::T for A {}";
+        let surface = public_api(&[("models.rs", cycle)], &rule);
+        assert!(surface.impls.contains_key("a::T for models::A"));
     }
 }

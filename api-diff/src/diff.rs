@@ -379,7 +379,7 @@ mod tests {
     use crate::public_api;
 
     fn api(src: &str) -> Surface {
-        public_api(&[("models.rs", src)])
+        public_api(&[("models.rs", src)], &crate::Options::default())
     }
 
     fn changes(old: &str, new: &str) -> Vec<Change> {

@@ -37,6 +37,10 @@
 //! - Adding a type, operation, method, function, trait impl, constant or module is not
 //!   breaking (a minor bump), nor is removing `#[non_exhaustive]`.
 //!
+//! What is not public API is not reported at all: private items, and impls of the traits
+//! that the caller's [`Options`] call internal (the generated code's runtime traits, which
+//! users cannot name).
+//!
 //! Everything here is a pure function of its input and never panics: a file that does not
 //! parse contributes nothing, and items of kinds it does not know are skipped.
 
@@ -51,6 +55,85 @@ pub use report::{render_report, report, semver_advice};
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+
+/// What the caller knows about the code [`public_api`] reads: which traits are internal, so
+/// that implementing them is not public API.
+///
+/// Generated code implements traits of its runtime that users cannot name: `pub(crate)`
+/// traits of the crate's `runtime` module today (`crate::runtime::DecodeMap`), and
+/// `#[doc(hidden)] pub` traits reached through a `__private` module once the runtime is a
+/// crate of its own (`openapi_client_runtime::__private::DecodeMap`). Such impls cannot be
+/// relied on from outside, so adding or removing one is no change of the API.
+///
+/// A trait is matched by its path as the `use` items of the module holding the impl spell
+/// it out (`use crate::runtime::DecodeMap;` and then `impl DecodeMap<'_> for X` is
+/// `crate::runtime::DecodeMap`), whole segments at a time, without generic arguments. The
+/// rule covers written impls and derives (they share their keys: replacing one with the
+/// other is no change), not item macros such as `string_enum!(X)`, whose impls are of
+/// public traits.
+///
+/// ```
+/// let options = api_diff::Options {
+///     internal_trait_paths: vec!["crate::runtime".into()],
+///     private_modules: vec!["__private".into()],
+///     public_traits: vec!["crate::runtime::mock::MockOperation".into()],
+/// };
+/// assert!(options.is_internal_trait("crate::runtime::DecodeMap"));
+/// assert!(options.is_internal_trait("openapi_client_runtime::__private::Page"));
+/// assert!(!options.is_internal_trait("crate::runtime::mock::MockOperation"));
+/// assert!(!options.is_internal_trait("crate::runtimes::Page"));
+/// assert!(!options.is_internal_trait("serde::Deserialize"));
+/// ```
+///
+/// The default treats every trait as public.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Modules whose traits, and those of their submodules, are internal: `crate::runtime`
+    /// covers `crate::runtime::Page` and `crate::runtime::mock::MockOperation`, not
+    /// `crate::runtimes::Page`.
+    pub internal_trait_paths: Vec<String>,
+    /// Module names that make a trait internal wherever they appear in its path:
+    /// `__private` covers `openapi_client_runtime::__private::DecodeMap`.
+    pub private_modules: Vec<String>,
+    /// Exceptions to both: public traits whose path matches them, each given as its path or
+    /// a trailing part of it (`crate::runtime::mock::MockOperation`, `mock::MockOperation`
+    /// or `MockOperation`).
+    pub public_traits: Vec<String>,
+}
+
+impl Options {
+    /// Whether the trait at `path` (`::`-separated, as resolved, without generic arguments)
+    /// is internal.
+    pub fn is_internal_trait(&self, path: &str) -> bool {
+        let path = segments(path);
+        let Some((_, modules)) = path.split_last() else {
+            return false;
+        };
+        let listed = |entries: &[String], matches: &dyn Fn(&[&str]) -> bool| {
+            entries.iter().any(|entry| {
+                let entry = segments(entry);
+                !entry.is_empty() && matches(&entry)
+            })
+        };
+        if listed(&self.public_traits, &|entry| path.ends_with(entry)) {
+            return false;
+        }
+        modules
+            .iter()
+            .any(|m| self.private_modules.iter().any(|p| p.trim() == *m))
+            || listed(&self.internal_trait_paths, &|entry| {
+                modules.starts_with(entry)
+            })
+    }
+}
+
+/// `::a::b::` → `[a, b]`.
+fn segments(path: &str) -> Vec<&str> {
+    path.split("::")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
 
 /// The public API of a set of generated files.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -278,5 +361,39 @@ impl fmt::Display for Change {
             write!(f, ": {}", self.detail)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Options;
+
+    #[test]
+    fn trait_paths_match_whole_segments() {
+        let options = Options {
+            internal_trait_paths: vec!["::crate::runtime::".to_owned()],
+            private_modules: vec!["__private".to_owned()],
+            public_traits: vec!["mock::MockOperation".to_owned()],
+        };
+        assert!(options.is_internal_trait("crate::runtime::mock::Expectation"));
+        assert!(options.is_internal_trait("__private::Page"));
+        assert!(options.is_internal_trait("a::__private::b::Page"));
+        // The exception, by its trailing segments, and only by whole ones.
+        assert!(!options.is_internal_trait("crate::runtime::mock::MockOperation"));
+        assert!(!options.is_internal_trait("x::__private::mock::MockOperation"));
+        assert!(options.is_internal_trait("crate::runtime::notmock::MockOperation"));
+        // The trait itself is not a module it is reached through.
+        assert!(!options.is_internal_trait("crate::runtime"));
+        assert!(!options.is_internal_trait("a::__private"));
+        assert!(!options.is_internal_trait("crate::runtimes::Page"));
+        assert!(!options.is_internal_trait(""));
+        // Empty entries match nothing.
+        let empty = Options {
+            internal_trait_paths: vec![String::new()],
+            private_modules: vec![String::new()],
+            public_traits: vec!["::".to_owned()],
+        };
+        assert!(!empty.is_internal_trait("crate::runtime::Page"));
+        assert!(!Options::default().is_internal_trait("crate::runtime::Page"));
     }
 }

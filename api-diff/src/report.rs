@@ -1,6 +1,6 @@
 //! Rendering the changes for the maintainer, with the version bump they call for.
 
-use crate::{Change, ChangeKind, diff, public_api};
+use crate::{Change, ChangeKind, Options, diff, public_api};
 use std::fmt::Write as _;
 
 /// The version bump the changes call for.
@@ -40,9 +40,10 @@ pub fn render_report(changes: &[Change]) -> String {
     out
 }
 
-/// The report of what changed between two versions of the generated files.
-pub fn report(old: &[(&str, &str)], new: &[(&str, &str)]) -> String {
-    render_report(&diff(&public_api(old), &public_api(new)))
+/// The report of what changed between two versions of the generated files, read with
+/// [`public_api`] and `options`.
+pub fn report(old: &[(&str, &str)], new: &[(&str, &str)], options: &Options) -> String {
+    render_report(&diff(&public_api(old, options), &public_api(new, options)))
 }
 
 #[cfg(test)]
@@ -51,7 +52,7 @@ mod tests {
     use crate::Surface;
 
     fn api(src: &str) -> Surface {
-        public_api(&[("models.rs", src)])
+        public_api(&[("models.rs", src)], &crate::Options::default())
     }
 
     fn changes(old: &str, new: &str) -> Vec<Change> {

@@ -3,7 +3,7 @@
 //! snapshots; the classification of the key cases is also asserted directly, so that a wrong
 //! "breaking" flag fails even if its snapshot were accepted without reading.
 
-use api_diff::{Change, ChangeKind, Surface, What};
+use api_diff::{Change, ChangeKind, Options, Surface, What};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -17,13 +17,23 @@ fn generate(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What `cargo xtask codegen` passes (`xtask::api_report::options`): the generated code's
+/// `crate::runtime` traits are internal, except `MockOperation`, which the client re-exports.
+fn options() -> Options {
+    Options {
+        internal_trait_paths: vec!["crate::runtime".to_owned()],
+        private_modules: vec!["__private".to_owned()],
+        public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+    }
+}
+
 fn api(text: &str) -> Surface {
     let files = generate(text);
     let borrowed: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, c)| (p.as_str(), c.as_str()))
         .collect();
-    api_diff::public_api(&borrowed)
+    api_diff::public_api(&borrowed, &options())
 }
 
 fn read(path: &Path) -> String {
@@ -175,20 +185,7 @@ fn documentation_is_not_api() {
 /// methods (`client.organization().certificates().list()`), while the accessors are not.
 #[test]
 fn the_generated_client_surface() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated");
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            files.push((name, read(&path)));
-        }
-    }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    let api = api_diff::public_api(&borrowed);
+    let api = generated_client(&options());
     let operations: Vec<&str> = api
         .functions
         .iter()
@@ -240,4 +237,99 @@ fn the_generated_client_surface() {
             .unwrap_or_else(|| panic!("no {accessor} in {:#?}", api.functions.keys()));
         assert!(!f.operation, "{accessor} is not an operation");
     }
+}
+
+/// The surface of the project's own client, as committed.
+fn generated_client(options: &Options) -> Surface {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.push((name, read(&path)));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    api_diff::public_api(&borrowed, options)
+}
+
+/// The committed client implements the runtime's crate-private traits (`DecodeMap` for the
+/// models, `Page` for the pages, `Paginated` for the list builders) and the re-exported
+/// `MockOperation`: with the rule xtask passes, only the `MockOperation` impls are API.
+#[test]
+fn impls_of_crate_private_runtime_traits_are_not_api() {
+    let every_impl = generated_client(&Options::default());
+    let api = generated_client(&options());
+    let traits = |surface: &Surface| -> BTreeSet<String> {
+        surface
+            .impls
+            .keys()
+            .filter_map(|k| k.split_once(" for ").map(|(t, _)| t.to_owned()))
+            .filter(|t| t.starts_with("crate::runtime::"))
+            .collect()
+    };
+    assert_eq!(
+        traits(&every_impl),
+        BTreeSet::from(
+            [
+                "crate::runtime::DecodeMap",
+                "crate::runtime::Page",
+                "crate::runtime::Paginated",
+                "crate::runtime::mock::MockOperation",
+            ]
+            .map(str::to_owned)
+        )
+    );
+    assert_eq!(
+        traits(&api),
+        BTreeSet::from(["crate::runtime::mock::MockOperation".to_owned()])
+    );
+    // Nothing else is left out: the same impls but those of the three internal traits.
+    let dropped: Vec<&String> = every_impl
+        .impls
+        .keys()
+        .filter(|k| !api.impls.contains_key(*k))
+        .collect();
+    assert!(!dropped.is_empty());
+    assert!(
+        dropped.iter().all(|k| [
+            "crate::runtime::DecodeMap for ",
+            "crate::runtime::Page for ",
+            "crate::runtime::Paginated for "
+        ]
+        .iter()
+        .any(|t| k.starts_with(t))),
+        "{dropped:#?}"
+    );
+    assert!(api.impls.keys().all(|k| every_impl.impls.contains_key(k)));
+    assert!(
+        api.impls
+            .contains_key("crate::runtime::mock::MockOperation for mock::GetCertificate")
+    );
+    assert!(
+        !api.impls
+            .contains_key("crate::runtime::DecodeMap for models::Certificate")
+    );
+    assert!(
+        every_impl
+            .impls
+            .contains_key("crate::runtime::DecodeMap for models::Certificate")
+    );
+}
+
+/// A list that becomes cursor-paginated gains `Page` and `Paginated` impls, which the
+/// report leaves out, and `into_stream`, which it lists.
+#[test]
+fn pagination_adds_no_internal_impls_to_the_report() {
+    let c = changes_to("list_became_paginated");
+    let stream = find(&c, What::Method, "builders::ListWidgets::into_stream");
+    assert_eq!((stream.kind, stream.breaking), (ChangeKind::Added, false));
+    assert!(
+        c.iter().all(|c| !c.item.contains("crate::runtime::")),
+        "{c:#?}"
+    );
 }
