@@ -23,13 +23,17 @@ pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     }
     parsed.sort_by(|a, b| a.0.cmp(&b.0));
 
-    // Modules declared without `pub` (`mod x;`) hide their files.
+    // Modules declared without `pub` or with `#[doc(hidden)]` (`mod x;`), or that say
+    // `#![doc(hidden)]` themselves, hide their files.
     let mut hidden: BTreeSet<Vec<String>> = BTreeSet::new();
     for (module, file) in &parsed {
+        if doc_hidden(&file.attrs) {
+            hidden.insert(module.clone());
+        }
         for item in &file.items {
             if let syn::Item::Mod(m) = item
                 && m.content.is_none()
-                && !is_pub(&m.vis)
+                && (!is_pub(&m.vis) || doc_hidden(&m.attrs))
             {
                 let mut path = module.clone();
                 path.push(m.ident.to_string());
@@ -37,7 +41,7 @@ pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
             }
         }
     }
-    let visible = |module: &[String]| !(1..=module.len()).any(|n| hidden.contains(&module[..n]));
+    let visible = |module: &[String]| !(0..=module.len()).any(|n| hidden.contains(&module[..n]));
 
     let mut cx = Collector {
         options,
@@ -96,6 +100,40 @@ fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
+/// Whether the attributes say `#[doc(hidden)]`: the item, and everything in it, is not
+/// public API.
+fn doc_hidden(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| match &a.meta {
+        syn::Meta::List(list) if list.path.is_ident("doc") => list
+            .tokens
+            .clone()
+            .into_iter()
+            .any(|t| matches!(t, TokenTree::Ident(ident) if ident == "hidden")),
+        _ => false,
+    })
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
 fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs.iter().any(|a| a.path().is_ident(name))
 }
@@ -124,7 +162,7 @@ impl Collector<'_> {
             match item {
                 syn::Item::Struct(s) => {
                     let k = key(module, &s.ident.to_string());
-                    if !is_pub(&s.vis) {
+                    if !is_pub(&s.vis) || doc_hidden(&s.attrs) {
                         self.private_types.insert(k);
                         continue;
                     }
@@ -145,7 +183,7 @@ impl Collector<'_> {
                 }
                 syn::Item::Union(u) => {
                     let k = key(module, &u.ident.to_string());
-                    if !is_pub(&u.vis) {
+                    if !is_pub(&u.vis) || doc_hidden(&u.attrs) {
                         self.private_types.insert(k);
                         continue;
                     }
@@ -166,7 +204,7 @@ impl Collector<'_> {
                 }
                 syn::Item::Enum(e) => {
                     let k = key(module, &e.ident.to_string());
-                    if !is_pub(&e.vis) {
+                    if !is_pub(&e.vis) || doc_hidden(&e.attrs) {
                         self.private_types.insert(k);
                         continue;
                     }
@@ -198,6 +236,7 @@ impl Collector<'_> {
                 syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content
                         && is_pub(&m.vis)
+                        && !doc_hidden(&m.attrs)
                     {
                         let mut sub = module.to_vec();
                         sub.push(m.ident.to_string());
@@ -230,6 +269,9 @@ impl Collector<'_> {
     fn rest(&mut self, module: &[String], items: &[syn::Item]) {
         let uses = Uses::of(items);
         for item in items {
+            if doc_hidden(item_attrs(item)) {
+                continue;
+            }
             match item {
                 syn::Item::Impl(imp) => self.item_impl(module, imp, &uses),
                 syn::Item::Fn(f) if is_pub(&f.vis) => {
@@ -336,13 +378,13 @@ impl Collector<'_> {
             None => {
                 for item in &imp.items {
                     match item {
-                        syn::ImplItem::Fn(f) if is_pub(&f.vis) => {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) && !doc_hidden(&f.attrs) => {
                             let func = self.function(module, Some(&owner), &f.sig);
                             self.surface
                                 .functions
                                 .insert(format!("{owner}::{}", func.name), func);
                         }
-                        syn::ImplItem::Const(c) if is_pub(&c.vis) => {
+                        syn::ImplItem::Const(c) if is_pub(&c.vis) && !doc_hidden(&c.attrs) => {
                             let sig = format!("const {}: {}", c.ident, norm(&c.ty));
                             self.other(
                                 format!("{owner}::{}", c.ident),
@@ -554,7 +596,9 @@ fn public_fields<'a>(
     let mut public = Vec::new();
     let mut private = 0;
     for (i, field) in fields.enumerate() {
-        if is_pub(&field.vis) {
+        // A `#[doc(hidden)]` field is not API: as with a private one, struct literals from
+        // outside are not supported.
+        if is_pub(&field.vis) && !doc_hidden(&field.attrs) {
             let name = match &field.ident {
                 Some(ident) => ident.to_string(),
                 None => i.to_string(),
@@ -1002,5 +1046,92 @@ mod tests {
         let cycle = "pub struct A; use a as b; use b as a; impl a::T for A {}";
         let surface = public_api(&[("models.rs", cycle)], &rule);
         assert!(surface.impls.contains_key("a::T for models::A"));
+    }
+
+    #[test]
+    fn doc_hidden_items_are_not_api() {
+        let added = "
+             impl S { pub fn f(&self) {} }
+             impl Clone for S { fn clone(&self) -> S { todo!() } }
+             crate::runtime::string_enum!(S);
+             impl V { pub fn g(&self) {} pub const C: u8 = 1; }
+             impl Copy for V {}
+             pub fn h() {}
+             pub const K: u8 = 1;
+             pub trait T {}
+             pub mod m { pub struct Inner; }
+             #[macro_export] macro_rules! mac { () => {} }";
+        let none = Options::default();
+        // Without `#[doc(hidden)]`, each is reported.
+        let base = "pub struct V { pub x: i64 } pub struct S { pub x: i64 }";
+        let shown = changes(base, &format!("{base} {added}"), &none);
+        assert_eq!(shown.len(), 12, "{shown:#?}");
+        // The members of a hidden type, and hidden items.
+        let base = "pub struct V { pub x: i64 } #[doc(hidden)] pub struct S { pub x: i64 }";
+        let hidden = "
+             impl S { pub fn f(&self) {} }
+             impl Clone for S { fn clone(&self) -> S { todo!() } }
+             crate::runtime::string_enum!(S);
+             impl V { #[doc(hidden)] pub fn g(&self) {} #[doc(hidden)] pub const C: u8 = 1; }
+             #[doc(hidden)] impl Copy for V {}
+             #[doc(hidden)] pub fn h() {}
+             #[doc(hidden)] pub const K: u8 = 1;
+             #[doc(hidden)] pub trait T {}
+             #[doc(hidden)] pub mod m { pub struct Inner; }
+             #[doc(hidden)] #[macro_export] macro_rules! mac { () => {} }";
+        let with = format!("{base} {hidden}");
+        assert_eq!(changes(base, &with, &none), [], "added");
+        assert_eq!(changes(&with, base, &none), [], "removed");
+        let surface = public_api(&[("models.rs", &with)], &none);
+        assert_eq!(surface.types.keys().collect::<Vec<_>>(), ["models::V"]);
+        // A type that becomes hidden is gone from the API.
+        let c = changes(
+            "pub struct V { pub x: i64 } pub struct S { pub x: i64 }",
+            base,
+            &none,
+        );
+        let items: Vec<(ChangeKind, &str)> = c.iter().map(|c| (c.kind, c.item.as_str())).collect();
+        assert_eq!(items, [(ChangeKind::Removed, "models::S")]);
+
+        // Files: a hidden `mod x;` and a file that hides itself.
+        let files = public_api(
+            &[
+                ("mod.rs", "#[doc(hidden)] pub mod a; pub mod b;"),
+                ("a.rs", "pub struct A;"),
+                ("b.rs", "#![doc(hidden)] pub struct B;"),
+            ],
+            &none,
+        );
+        assert!(files.types.is_empty(), "{files:#?}");
+        assert!(!files.others.contains_key("a"));
+    }
+
+    #[test]
+    fn doc_hidden_fields_are_like_private_ones() {
+        let none = Options::default();
+        let c = changes(
+            "pub struct A { pub x: i64 }",
+            "pub struct A { pub x: i64, #[doc(hidden)] pub internal: u8 }",
+            &none,
+        );
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert_eq!((c[0].kind, c[0].breaking), (ChangeKind::Changed, true));
+        assert!(c[0].detail.contains("private field"), "{}", c[0].detail);
+        let c = changes(
+            "pub struct A { pub x: i64, #[doc(hidden)] pub internal: u8 }",
+            "pub struct A { pub x: i64, #[doc(hidden)] pub internal: u16, pub y: u8 }",
+            &none,
+        );
+        let items: Vec<(&str, bool)> = c.iter().map(|c| (c.item.as_str(), c.breaking)).collect();
+        assert_eq!(items, [("models::A.y", false)]);
+        // `#[doc(alias = "hidden")]` and other `doc` attributes hide nothing.
+        let shown = public_api(
+            &[(
+                "models.rs",
+                "#[doc(alias = \"hidden\")] #[doc = \"hidden\"] pub struct A;",
+            )],
+            &none,
+        );
+        assert!(shown.types.contains_key("models::A"));
     }
 }

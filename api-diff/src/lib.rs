@@ -37,9 +37,12 @@
 //! - Adding a type, operation, method, function, trait impl, constant or module is not
 //!   breaking (a minor bump), nor is removing `#[non_exhaustive]`.
 //!
-//! What is not public API is not reported at all: private items, and impls of the traits
-//! that the caller's [`Options`] call internal (the generated code's runtime traits, which
-//! users cannot name).
+//! What is not public API is not reported at all: private items; items marked
+//! `#[doc(hidden)]` and everything in them (a type's fields, methods and impls, a module's
+//! items, a file that says `#![doc(hidden)]`); and impls of the traits that the caller's
+//! [`Options`] call internal (the generated code's runtime traits, which users cannot name).
+//! A `#[doc(hidden)]` field counts as a private one: adding it to a struct that could be
+//! built with a literal is breaking, changing it is not reported.
 //!
 //! Everything here is a pure function of its input and never panics: a file that does not
 //! parse contributes nothing, and items of kinds it does not know are skipped.
