@@ -18,7 +18,6 @@ mod lower;
 pub mod names;
 mod pointer;
 mod render;
-pub mod surface;
 
 pub use error::{Diagnostic, Error, Note};
 pub use load::{Loaded, load_spec, locate, locate_all, parse_spec, parse_value};

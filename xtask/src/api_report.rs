@@ -1,9 +1,22 @@
 //! The public-API part of the codegen report: what a run changes in the public API of the
 //! generated modules, compared with the files on disk, and whether that is breaking (see
-//! `codegen::surface` for the rules).
+//! the `api-diff` crate for the rules).
 
 use crate::write::{OutFile, Plan};
 use std::path::Path;
+
+/// Which traits of the generated code are internal, so that their impls are not public API:
+/// the generated modules are compiled inside the client crate next to its `runtime` module,
+/// whose traits (`DecodeMap`, `Page`, `Paginated`, …) are `pub(crate)`, except
+/// `MockOperation`, which `generated_client::mock` re-exports; and any trait reached through
+/// a `__private` module, the convention for `#[doc(hidden)] pub` items of a runtime crate.
+pub fn options() -> api_diff::Options {
+    api_diff::Options {
+        internal_trait_paths: vec!["crate::runtime".to_owned()],
+        private_modules: vec!["__private".to_owned()],
+        public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+    }
+}
 
 /// The report for a plan that changes something: `public API: …` lines, ending in a newline.
 /// `generated_dir` is the directory of the generated modules relative to `root`
@@ -41,5 +54,5 @@ pub fn report(root: &Path, plan: &Plan, files: &[OutFile], generated_dir: &str) 
     }
     let old: Vec<(&str, &str)> = old.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
     let new: Vec<(&str, &str)> = new.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
-    codegen::surface::report(&old, &new)
+    api_diff::report(&old, &new, &options())
 }

@@ -12,7 +12,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn run(spec: &str, out: &std::path::Path, check: bool) -> Outcome {
-    let spec = workspace_root().join("codegen/tests/api_diff").join(spec);
+    let spec = workspace_root().join("api-diff/tests/api_diff").join(spec);
     let mut line = vec![
         "--spec".to_owned(),
         spec.to_str().unwrap().to_owned(),
@@ -115,4 +115,87 @@ fn documentation_changes_report_no_api_change() {
         }
         other => panic!("expected stale, got {other:?}"),
     }
+}
+
+/// A list that becomes cursor-paginated gains impls of the runtime's crate-private `Page`
+/// and `Paginated` traits: the report leaves them out and lists what users can call.
+#[test]
+fn impls_of_internal_runtime_traits_are_not_reported() {
+    let out = scratch("api-report-internal").join("crate");
+    assert!(matches!(
+        run("base.yaml", &out, false),
+        Outcome::Written { .. }
+    ));
+    match run("changes/list_became_paginated.yaml", &out, true) {
+        Outcome::Stale { report } => {
+            // The API changes: the lines after the heading, up to the first that is not one
+            // (the unified diff before it does show the new impls).
+            let changes: Vec<&str> = report
+                .lines()
+                .skip_while(|l| !l.starts_with("public API changes ("))
+                .skip(1)
+                .take_while(|l| l.starts_with("  "))
+                .collect();
+            assert!(
+                changes
+                    .iter()
+                    .any(|l| l
+                        .starts_with("  + added     method builders::ListWidgets::into_stream: ")),
+                "{report}"
+            );
+            assert!(
+                changes
+                    .iter()
+                    .all(|l| !l.contains(" impl crate::runtime::Pag")),
+                "{report}"
+            );
+        }
+        other => panic!("expected stale, got {other:?}"),
+    }
+}
+
+/// The rule `cargo xtask codegen` passes, on the committed client: of the runtime's traits
+/// that the generated code implements, only the re-exported `MockOperation` is API.
+#[test]
+fn the_internal_trait_rule_fits_the_committed_client() {
+    let dir = workspace_root().join(xtask::GENERATED_DIR);
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.push((name, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let every = api_diff::public_api(&files, &api_diff::Options::default());
+    let api = api_diff::public_api(&files, &xtask::api_report::options());
+    let runtime_impls = |surface: &api_diff::Surface| -> Vec<String> {
+        surface
+            .impls
+            .keys()
+            .filter(|k| k.starts_with("crate::runtime::"))
+            .cloned()
+            .collect()
+    };
+    let kept = runtime_impls(&api);
+    assert!(!kept.is_empty());
+    assert!(
+        kept.iter()
+            .all(|k| k.starts_with("crate::runtime::mock::MockOperation for ")),
+        "{kept:#?}"
+    );
+    let left_out: Vec<String> = runtime_impls(&every)
+        .into_iter()
+        .filter(|k| !kept.contains(k))
+        .collect();
+    assert!(
+        left_out
+            .iter()
+            .any(|k| k.starts_with("crate::runtime::DecodeMap for "))
+    );
+    assert_eq!(every.impls.len() - left_out.len(), api.impls.len());
 }

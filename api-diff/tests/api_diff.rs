@@ -3,7 +3,8 @@
 //! snapshots; the classification of the key cases is also asserted directly, so that a wrong
 //! "breaking" flag fails even if its snapshot were accepted without reading.
 
-use codegen::surface::{self, Change, ChangeKind, What};
+use api_diff::{Change, ChangeKind, Options, Surface, What};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The generated files of a spec, as (path, contents).
@@ -16,13 +17,23 @@ fn generate(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn api(text: &str) -> surface::Surface {
+/// What `cargo xtask codegen` passes (`xtask::api_report::options`): the generated code's
+/// `crate::runtime` traits are internal, except `MockOperation`, which the client re-exports.
+fn options() -> Options {
+    Options {
+        internal_trait_paths: vec!["crate::runtime".to_owned()],
+        private_modules: vec!["__private".to_owned()],
+        public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+    }
+}
+
+fn api(text: &str) -> Surface {
     let files = generate(text);
     let borrowed: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, c)| (p.as_str(), c.as_str()))
         .collect();
-    surface::public_api(&borrowed)
+    api_diff::public_api(&borrowed, &options())
 }
 
 fn read(path: &Path) -> String {
@@ -36,7 +47,7 @@ fn dir() -> &'static Path {
 fn changes_to(name: &str) -> Vec<Change> {
     let base = api(&read(&dir().join("base.yaml")));
     let changed = api(&read(&dir().join(format!("changes/{name}.yaml"))));
-    surface::diff(&base, &changed)
+    api_diff::diff(&base, &changed)
 }
 
 #[test]
@@ -44,7 +55,7 @@ fn reports() {
     let base = api(&read(&dir().join("base.yaml")));
     insta::glob!("api_diff/changes/*.yaml", |path| {
         let changed = api(&read(path));
-        insta::assert_snapshot!(surface::render_report(&surface::diff(&base, &changed)));
+        insta::assert_snapshot!(api_diff::render_report(&api_diff::diff(&base, &changed)));
     });
 }
 
@@ -65,7 +76,7 @@ fn the_base_has_the_expected_surface() {
     assert_eq!(base.types["models::Widget"].fields.len(), 4);
     assert!(base.types["models::Widget"].literal_constructible());
     assert!(base.types["models::Status"].has_catch_all());
-    assert!(surface::diff(&base, &base).is_empty());
+    assert!(api_diff::diff(&base, &base).is_empty());
 }
 
 #[test]
@@ -95,7 +106,7 @@ fn additions_of_operations_and_optional_parameters_are_compatible() {
     assert_eq!((op.kind, op.breaking), (ChangeKind::Added, false));
     assert!(c.iter().all(|c| !c.breaking), "{c:#?}");
     assert_eq!(
-        surface::semver_advice(&c),
+        api_diff::semver_advice(&c),
         "needs a minor version bump; 0.x: bump the patch"
     );
 
@@ -166,7 +177,7 @@ fn new_required_inputs_change_the_operation() {
 fn documentation_is_not_api() {
     let c = changes_to("docs_only");
     assert!(c.is_empty(), "{c:#?}");
-    assert_eq!(surface::render_report(&c), "public API: no changes\n");
+    assert_eq!(api_diff::render_report(&c), "public API: no changes\n");
 }
 
 /// The project's own client, as committed: the surface reads every generated file, the
@@ -174,6 +185,62 @@ fn documentation_is_not_api() {
 /// methods (`client.organization().certificates().list()`), while the accessors are not.
 #[test]
 fn the_generated_client_surface() {
+    let api = generated_client(&options());
+    let operations: Vec<&str> = api
+        .functions
+        .iter()
+        .filter(|(_, f)| f.operation)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    // The operations are the `Client` methods and the resource methods, nothing else: not
+    // the builders' setters, not the mock server's expectations.
+    let (client, resource): (Vec<&str>, Vec<&str>) =
+        operations.iter().partition(|k| k.starts_with("Client::"));
+    assert!(
+        resource.iter().all(|k| k.starts_with("resources::")),
+        "{operations:?}"
+    );
+    assert!(
+        client.contains(&"Client::get_certificate"),
+        "{operations:?}"
+    );
+    assert!(
+        resource.contains(&"resources::OrganizationCertificates::list"),
+        "{operations:?}"
+    );
+    // Each request builder (a type with `send`) is returned by one `Client` operation and
+    // reached through the resources too.
+    let builders: BTreeSet<&str> = api
+        .functions
+        .values()
+        .filter(|f| f.name == "send")
+        .filter_map(|f| f.owner.as_deref())
+        .collect();
+    assert!(!builders.is_empty());
+    let returned = |ops: &[&str]| -> BTreeSet<&str> {
+        ops.iter()
+            .filter_map(|k| api.functions[*k].returns.as_deref())
+            .collect()
+    };
+    assert_eq!(client.len(), builders.len(), "{client:?}");
+    assert_eq!(returned(&client), builders);
+    assert_eq!(returned(&resource), builders);
+    assert!(api.types.contains_key("models::Certificate"));
+    // The accessors lead to resources; they are methods, not operations.
+    for accessor in [
+        "Client::organization",
+        "resources::Organization::certificates",
+    ] {
+        let f = api
+            .functions
+            .get(accessor)
+            .unwrap_or_else(|| panic!("no {accessor} in {:#?}", api.functions.keys()));
+        assert!(!f.operation, "{accessor} is not an operation");
+    }
+}
+
+/// The surface of the project's own client, as committed.
+fn generated_client(options: &Options) -> Surface {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/generated");
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -187,25 +254,82 @@ fn the_generated_client_surface() {
         .iter()
         .map(|(p, c)| (p.as_str(), c.as_str()))
         .collect();
-    let api = surface::public_api(&borrowed);
-    let operations: Vec<&str> = api
-        .functions
-        .iter()
-        .filter(|(_, f)| f.operation)
-        .map(|(k, _)| k.as_str())
+    api_diff::public_api(&borrowed, options)
+}
+
+/// The committed client implements the runtime's crate-private traits (`DecodeMap` for the
+/// models, `Page` for the pages, `Paginated` for the list builders) and the re-exported
+/// `MockOperation`: with the rule xtask passes, only the `MockOperation` impls are API.
+#[test]
+fn impls_of_crate_private_runtime_traits_are_not_api() {
+    let every_impl = generated_client(&Options::default());
+    let api = generated_client(&options());
+    let traits = |surface: &Surface| -> BTreeSet<String> {
+        surface
+            .impls
+            .keys()
+            .filter_map(|k| k.split_once(" for ").map(|(t, _)| t.to_owned()))
+            .filter(|t| t.starts_with("crate::runtime::"))
+            .collect()
+    };
+    assert_eq!(
+        traits(&every_impl),
+        BTreeSet::from(
+            [
+                "crate::runtime::DecodeMap",
+                "crate::runtime::Page",
+                "crate::runtime::Paginated",
+                "crate::runtime::mock::MockOperation",
+            ]
+            .map(str::to_owned)
+        )
+    );
+    assert_eq!(
+        traits(&api),
+        BTreeSet::from(["crate::runtime::mock::MockOperation".to_owned()])
+    );
+    // Nothing else is left out: the same impls but those of the three internal traits.
+    let dropped: Vec<&String> = every_impl
+        .impls
+        .keys()
+        .filter(|k| !api.impls.contains_key(*k))
         .collect();
+    assert!(!dropped.is_empty());
     assert!(
-        operations.contains(&"Client::get_certificate"),
-        "{operations:?}"
+        dropped.iter().all(|k| [
+            "crate::runtime::DecodeMap for ",
+            "crate::runtime::Page for ",
+            "crate::runtime::Paginated for "
+        ]
+        .iter()
+        .any(|t| k.starts_with(t))),
+        "{dropped:#?}"
+    );
+    assert!(api.impls.keys().all(|k| every_impl.impls.contains_key(k)));
+    assert!(
+        api.impls
+            .contains_key("crate::runtime::mock::MockOperation for mock::GetCertificate")
     );
     assert!(
-        operations
-            .iter()
-            .all(|k| k.starts_with("Client::") || !k.starts_with("builders::")),
-        "{operations:?}"
+        !api.impls
+            .contains_key("crate::runtime::DecodeMap for models::Certificate")
     );
-    assert!(api.types.contains_key("models::Certificate"));
-    if let Some(accessor) = api.functions.get("Client::organization") {
-        assert!(!accessor.operation);
-    }
+    assert!(
+        every_impl
+            .impls
+            .contains_key("crate::runtime::DecodeMap for models::Certificate")
+    );
+}
+
+/// A list that becomes cursor-paginated gains `Page` and `Paginated` impls, which the
+/// report leaves out, and `into_stream`, which it lists.
+#[test]
+fn pagination_adds_no_internal_impls_to_the_report() {
+    let c = changes_to("list_became_paginated");
+    let stream = find(&c, What::Method, "builders::ListWidgets::into_stream");
+    assert_eq!((stream.kind, stream.breaking), (ChangeKind::Added, false));
+    assert!(
+        c.iter().all(|c| !c.item.contains("crate::runtime::")),
+        "{c:#?}"
+    );
 }

@@ -1,0 +1,1137 @@
+//! Collecting the surface: the public items of a set of Rust files, read with `syn`.
+
+use crate::text::{norm, render_tokens};
+use crate::{Function, Impl, Options, Other, Surface, TypeDef, TypeKind, What};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// The public API of generated files, given as (path relative to the generated module's
+/// directory, contents): `models.rs` is module `models`, `mod.rs` the root, `a/b.rs` module
+/// `a::b`. Files that are not `.rs` or do not parse are skipped. `options` says which
+/// traits are internal: their impls are left out.
+pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
+    let mut parsed: Vec<(Vec<String>, syn::File)> = Vec::new();
+    for (path, text) in files {
+        let Some(module) = module_of(path) else {
+            continue;
+        };
+        if let Ok(file) = syn::parse_file(text) {
+            parsed.push((module, file));
+        }
+    }
+    parsed.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // Modules declared without `pub` or with `#[doc(hidden)]` (`mod x;`), or that say
+    // `#![doc(hidden)]` themselves, hide their files.
+    let mut hidden: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (module, file) in &parsed {
+        if doc_hidden(&file.attrs) {
+            hidden.insert(module.clone());
+        }
+        for item in &file.items {
+            if let syn::Item::Mod(m) = item
+                && m.content.is_none()
+                && (!is_pub(&m.vis) || doc_hidden(&m.attrs))
+            {
+                let mut path = module.clone();
+                path.push(m.ident.to_string());
+                hidden.insert(path);
+            }
+        }
+    }
+    let visible = |module: &[String]| !(0..=module.len()).any(|n| hidden.contains(&module[..n]));
+
+    let mut cx = Collector {
+        options,
+        surface: Surface::default(),
+        private_types: BTreeSet::new(),
+    };
+    for (module, file) in &parsed {
+        if visible(module) {
+            cx.types(module, &file.items);
+        }
+    }
+    for (module, file) in &parsed {
+        if visible(module) {
+            cx.rest(module, &file.items);
+        }
+    }
+    let mut surface = cx.surface;
+    let builders: BTreeSet<String> = surface
+        .functions
+        .values()
+        .filter(|f| f.name == "send")
+        .filter_map(|f| f.owner.clone())
+        .collect();
+    for f in surface.functions.values_mut() {
+        f.operation = f.returns.as_ref().is_some_and(|r| builders.contains(r));
+    }
+    surface
+}
+
+fn module_of(path: &str) -> Option<Vec<String>> {
+    let path = path.replace('\\', "/");
+    let stem = path.strip_suffix(".rs")?;
+    let mut parts: Vec<String> = stem
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(str::to_owned)
+        .collect();
+    if parts
+        .last()
+        .is_some_and(|last| last == "mod" || (last == "lib" && parts.len() == 1))
+    {
+        parts.pop();
+    }
+    Some(parts)
+}
+
+fn key(module: &[String], name: &str) -> String {
+    if module.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{}::{name}", module.join("::"))
+    }
+}
+
+fn is_pub(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+/// Whether the attributes say `#[doc(hidden)]`: the item, and everything in it, is not
+/// public API.
+fn doc_hidden(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| match &a.meta {
+        syn::Meta::List(list) if list.path.is_ident("doc") => list
+            .tokens
+            .clone()
+            .into_iter()
+            .any(|t| matches!(t, TokenTree::Ident(ident) if ident == "hidden")),
+        _ => false,
+    })
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| a.path().is_ident(name))
+}
+
+/// `#[cfg(...)]` attributes, which decide whether an item exists at all.
+fn cfgs(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .map(|a| format!("{} ", norm(a)))
+        .collect()
+}
+
+struct Collector<'o> {
+    options: &'o Options,
+    surface: Surface,
+    /// Keys of types declared without `pub`: their impls are not public API.
+    private_types: BTreeSet<String>,
+}
+
+impl Collector<'_> {
+    /// Pass 1: the types, so that pass 2 can resolve the paths that name them.
+    fn types(&mut self, module: &[String], items: &[syn::Item]) {
+        let uses = Uses::of(items);
+        for item in items {
+            match item {
+                syn::Item::Struct(s) => {
+                    let k = key(module, &s.ident.to_string());
+                    if !is_pub(&s.vis) || doc_hidden(&s.attrs) {
+                        self.private_types.insert(k);
+                        continue;
+                    }
+                    let (fields, private_fields) = public_fields(s.fields.iter());
+                    self.add_type(
+                        k,
+                        &s.attrs,
+                        &uses,
+                        TypeDef {
+                            kind: TypeKind::Struct,
+                            generics: generics(&s.generics),
+                            non_exhaustive: has_attr(&s.attrs, "non_exhaustive"),
+                            fields,
+                            private_fields,
+                            variants: Vec::new(),
+                        },
+                    );
+                }
+                syn::Item::Union(u) => {
+                    let k = key(module, &u.ident.to_string());
+                    if !is_pub(&u.vis) || doc_hidden(&u.attrs) {
+                        self.private_types.insert(k);
+                        continue;
+                    }
+                    let (fields, private_fields) = public_fields(u.fields.named.iter());
+                    self.add_type(
+                        k,
+                        &u.attrs,
+                        &uses,
+                        TypeDef {
+                            kind: TypeKind::Union,
+                            generics: generics(&u.generics),
+                            non_exhaustive: has_attr(&u.attrs, "non_exhaustive"),
+                            fields,
+                            private_fields,
+                            variants: Vec::new(),
+                        },
+                    );
+                }
+                syn::Item::Enum(e) => {
+                    let k = key(module, &e.ident.to_string());
+                    if !is_pub(&e.vis) || doc_hidden(&e.attrs) {
+                        self.private_types.insert(k);
+                        continue;
+                    }
+                    let variants = e
+                        .variants
+                        .iter()
+                        .map(|v| {
+                            let mut payload = payload(&v.fields);
+                            if let Some((_, expr)) = &v.discriminant {
+                                let _ = write!(payload, " = {}", norm(expr));
+                            }
+                            (v.ident.to_string(), payload)
+                        })
+                        .collect();
+                    self.add_type(
+                        k,
+                        &e.attrs,
+                        &uses,
+                        TypeDef {
+                            kind: TypeKind::Enum,
+                            generics: generics(&e.generics),
+                            non_exhaustive: has_attr(&e.attrs, "non_exhaustive"),
+                            fields: Vec::new(),
+                            private_fields: 0,
+                            variants,
+                        },
+                    );
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content
+                        && is_pub(&m.vis)
+                        && !doc_hidden(&m.attrs)
+                    {
+                        let mut sub = module.to_vec();
+                        sub.push(m.ident.to_string());
+                        self.types(&sub, inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_type(&mut self, k: String, attrs: &[syn::Attribute], uses: &Uses, def: TypeDef) {
+        for derive in derives(attrs) {
+            if self.internal_trait(uses, &derive) {
+                continue;
+            }
+            self.surface.impls.insert(
+                format!("{} for {k}", trait_key(&derive)),
+                Impl {
+                    owner: Some(k.clone()),
+                    detail: String::new(),
+                    how: "derive",
+                },
+            );
+        }
+        self.surface.types.insert(k, def);
+    }
+
+    /// Pass 2: functions, impls and everything else.
+    fn rest(&mut self, module: &[String], items: &[syn::Item]) {
+        let uses = Uses::of(items);
+        for item in items {
+            if doc_hidden(item_attrs(item)) {
+                continue;
+            }
+            match item {
+                syn::Item::Impl(imp) => self.item_impl(module, imp, &uses),
+                syn::Item::Fn(f) if is_pub(&f.vis) => {
+                    let func = self.function(module, None, &f.sig);
+                    self.surface.functions.insert(key(module, &func.name), func);
+                }
+                syn::Item::Macro(m) => self.item_macro(module, m),
+                syn::Item::Const(c) if is_pub(&c.vis) => {
+                    let sig = format!(
+                        "{}const {}{}: {}",
+                        cfgs(&c.attrs),
+                        c.ident,
+                        generics(&c.generics),
+                        norm(&c.ty)
+                    );
+                    self.other(key(module, &c.ident.to_string()), What::Const, None, sig);
+                }
+                syn::Item::Static(s) if is_pub(&s.vis) => {
+                    let mutability = match s.mutability {
+                        syn::StaticMutability::Mut(_) => "mut ",
+                        _ => "",
+                    };
+                    let sig = format!(
+                        "{}static {mutability}{}: {}",
+                        cfgs(&s.attrs),
+                        s.ident,
+                        norm(&s.ty)
+                    );
+                    self.other(key(module, &s.ident.to_string()), What::Static, None, sig);
+                }
+                syn::Item::Type(t) if is_pub(&t.vis) => {
+                    let sig = format!(
+                        "{}type {}{} = {}",
+                        cfgs(&t.attrs),
+                        t.ident,
+                        generics(&t.generics),
+                        norm(&t.ty)
+                    );
+                    self.other(
+                        key(module, &t.ident.to_string()),
+                        What::TypeAlias,
+                        None,
+                        sig,
+                    );
+                }
+                syn::Item::Trait(t) if is_pub(&t.vis) => {
+                    let k = key(module, &t.ident.to_string());
+                    self.other(k, What::Trait, None, without_docs(t));
+                }
+                syn::Item::TraitAlias(t) if is_pub(&t.vis) => {
+                    let k = key(module, &t.ident.to_string());
+                    self.other(k, What::Trait, None, without_docs(t));
+                }
+                syn::Item::Use(u) if is_pub(&u.vis) => {
+                    let tree = norm(&u.tree);
+                    let sig = format!("{}use {tree}", cfgs(&u.attrs));
+                    self.other(key(module, &tree), What::Reexport, None, sig);
+                }
+                syn::Item::ExternCrate(e) if is_pub(&e.vis) => {
+                    let name = match &e.rename {
+                        Some((_, alias)) => alias.to_string(),
+                        None => e.ident.to_string(),
+                    };
+                    self.other(key(module, &name), What::Reexport, None, without_docs(e));
+                }
+                syn::Item::Mod(m) if is_pub(&m.vis) => {
+                    let sig = format!("{}mod {}", cfgs(&m.attrs), m.ident);
+                    self.other(key(module, &m.ident.to_string()), What::Module, None, sig);
+                    if let Some((_, inner)) = &m.content {
+                        let mut sub = module.to_vec();
+                        sub.push(m.ident.to_string());
+                        self.rest(&sub, inner);
+                    }
+                }
+                // Private items, foreign blocks, verbatim tokens and item kinds a newer
+                // `syn` may add are not public API this report can describe.
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether `path`, written in a module with these `use` items, names an internal trait.
+    fn internal_trait(&self, uses: &Uses, path: &syn::Path) -> bool {
+        self.options
+            .is_internal_trait(&uses.expand(path).join("::"))
+    }
+
+    fn other(&mut self, k: String, what: What, owner: Option<String>, signature: String) {
+        self.surface.others.insert(
+            k,
+            Other {
+                what,
+                owner,
+                signature,
+            },
+        );
+    }
+
+    fn item_impl(&mut self, module: &[String], imp: &syn::ItemImpl, uses: &Uses) {
+        let Some(owner) = self.type_key(module, &imp.self_ty) else {
+            return;
+        };
+        match &imp.trait_ {
+            None => {
+                for item in &imp.items {
+                    match item {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) && !doc_hidden(&f.attrs) => {
+                            let func = self.function(module, Some(&owner), &f.sig);
+                            self.surface
+                                .functions
+                                .insert(format!("{owner}::{}", func.name), func);
+                        }
+                        syn::ImplItem::Const(c) if is_pub(&c.vis) && !doc_hidden(&c.attrs) => {
+                            let sig = format!("const {}: {}", c.ident, norm(&c.ty));
+                            self.other(
+                                format!("{owner}::{}", c.ident),
+                                What::Const,
+                                Some(owner.clone()),
+                                sig,
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // Users cannot name an internal trait: its impls are not API.
+            Some((path, _)) if self.internal_trait(uses, path) => {}
+            Some((path, _)) => {
+                let negative = if imp.modifiers.polarity.is_some() {
+                    "!"
+                } else {
+                    ""
+                };
+                let mut assoc = Vec::new();
+                for item in &imp.items {
+                    match item {
+                        syn::ImplItem::Type(t) => {
+                            assoc.push(format!(
+                                "type {}{} = {}",
+                                t.ident,
+                                generics(&t.generics),
+                                norm(&t.ty)
+                            ));
+                        }
+                        syn::ImplItem::Const(c) => {
+                            assoc.push(format!("const {}: {}", c.ident, norm(&c.ty)));
+                        }
+                        _ => {}
+                    }
+                }
+                self.surface.impls.insert(
+                    format!("{negative}{} for {owner}", trait_key(path)),
+                    Impl {
+                        owner: Some(owner),
+                        detail: assoc.join("; "),
+                        how: "impl",
+                    },
+                );
+            }
+        }
+    }
+
+    /// `string_enum!(Name)`, `into_future!(Builder => Output)` and other item macros: an
+    /// impl-like item keyed by the macro's name and the type its arguments start with.
+    fn item_macro(&mut self, module: &[String], m: &syn::ItemMacro) {
+        let Some(name) = m.mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        if name == "macro_rules" {
+            if let Some(ident) = &m.ident
+                && has_attr(&m.attrs, "macro_export")
+            {
+                let k = format!("{ident}!");
+                self.other(k.clone(), What::Macro, None, format!("macro {k}"));
+            }
+            return;
+        }
+        let args = m.mac.tokens.clone();
+        let detail = render_tokens(args.clone());
+        let first = args.into_iter().next();
+        let (k, owner) = match first {
+            Some(TokenTree::Ident(ident)) => {
+                let path = syn::Path::from(ident);
+                match self.resolve(module, &path) {
+                    Some(owner) => (format!("{name}!({owner})"), Some(owner)),
+                    // A private type's impls are not public API.
+                    None => return,
+                }
+            }
+            _ => (format!("{name}!({detail})"), None),
+        };
+        self.surface.impls.insert(
+            k,
+            Impl {
+                owner,
+                detail,
+                how: "macro",
+            },
+        );
+    }
+
+    fn function(&self, module: &[String], owner: Option<&str>, sig: &syn::Signature) -> Function {
+        let mut qualifiers = String::new();
+        if sig.constness.is_some() {
+            qualifiers.push_str("const ");
+        }
+        if sig.asyncness.is_some() {
+            qualifiers.push_str("async ");
+        }
+        if let syn::Safety::Unsafe(_) = sig.safety {
+            qualifiers.push_str("unsafe ");
+        }
+        if let Some(abi) = &sig.abi {
+            let _ = write!(qualifiers, "{} ", norm(abi));
+        }
+        let mut receiver = None;
+        let mut params = Vec::new();
+        for (i, arg) in sig.inputs.iter().enumerate() {
+            match arg {
+                syn::FnArg::Receiver(r) => receiver = Some(receiver_str(r)),
+                syn::FnArg::Typed(pt) => {
+                    let name = match &*pt.pat {
+                        syn::Pat::Ident(p) => p.ident.to_string(),
+                        syn::Pat::Wild(_) => format!("_{i}"),
+                        other => norm(other),
+                    };
+                    params.push((name, norm(&pt.ty)));
+                }
+            }
+        }
+        if sig.variadic.is_some() {
+            params.push(("...".to_owned(), String::new()));
+        }
+        let (output, returns) = match &sig.output {
+            syn::ReturnType::Default => ("()".to_owned(), None),
+            syn::ReturnType::Type(_, ty) => {
+                let returns = match &**ty {
+                    syn::Type::Path(tp) if tp.qself.is_none() => self.resolve(module, &tp.path),
+                    _ => None,
+                };
+                (norm(ty), returns)
+            }
+        };
+        Function {
+            owner: owner.map(str::to_owned),
+            operation: false,
+            name: sig.ident.to_string(),
+            qualifiers,
+            generics: generics(&sig.generics),
+            receiver,
+            params,
+            output,
+            returns,
+        }
+    }
+
+    /// The key of an impl's self type: the surface's key for a type it knows, the last path
+    /// segment with its generic arguments for one defined elsewhere
+    /// (`crate::runtime::Client` → `Client`, `crate::runtime::mock::Expectation<'_, GetThing>`
+    /// → `Expectation<'_, GetThing>`), `None` for a private type.
+    fn type_key(&self, module: &[String], ty: &syn::Type) -> Option<String> {
+        match ty {
+            syn::Type::Path(tp) if tp.qself.is_none() => {
+                let resolved = self.resolve(module, &tp.path)?;
+                if self.surface.types.contains_key(&resolved) {
+                    return Some(resolved);
+                }
+                match tp.path.segments.last() {
+                    Some(last) => Some(norm(last)),
+                    None => Some(resolved),
+                }
+            }
+            other => Some(norm(other)),
+        }
+    }
+
+    fn resolve(&self, module: &[String], path: &syn::Path) -> Option<String> {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let last = segments.last()?.clone();
+        let mut base = module.to_vec();
+        let mut rest: &[String] = &segments;
+        match rest.first().map(String::as_str) {
+            Some("crate") => {
+                base.clear();
+                rest = &rest[1..];
+            }
+            Some("self") => rest = &rest[1..],
+            Some("super") => {
+                while rest.first().is_some_and(|s| s == "super") {
+                    base.pop();
+                    rest = &rest[1..];
+                }
+            }
+            _ if rest.len() == 1 => {}
+            _ => base.clear(),
+        }
+        let mut full = base;
+        full.extend(rest.iter().cloned());
+        let candidate = full.join("::");
+        if self.private_types.contains(&candidate) {
+            return None;
+        }
+        // The path as resolved, or — for paths from the crate root, which may go through
+        // the module that holds the generated files — its longest suffix that is a known type.
+        let from_root = path.segments.first().is_some_and(|s| s.ident == "crate");
+        for start in 0..full.len() {
+            let k = full[start..].join("::");
+            if self.surface.types.contains_key(&k) {
+                return Some(k);
+            }
+            if !from_root {
+                break;
+            }
+        }
+        Some(last)
+    }
+}
+
+fn public_fields<'a>(
+    fields: impl Iterator<Item = &'a syn::Field>,
+) -> (Vec<(String, String)>, usize) {
+    let mut public = Vec::new();
+    let mut private = 0;
+    for (i, field) in fields.enumerate() {
+        // A `#[doc(hidden)]` field is not API: as with a private one, struct literals from
+        // outside are not supported.
+        if is_pub(&field.vis) && !doc_hidden(&field.attrs) {
+            let name = match &field.ident {
+                Some(ident) => ident.to_string(),
+                None => i.to_string(),
+            };
+            public.push((name, norm(&field.ty)));
+        } else {
+            private += 1;
+        }
+    }
+    (public, private)
+}
+
+fn payload(fields: &syn::Fields) -> String {
+    match fields {
+        syn::Fields::Unit => String::new(),
+        syn::Fields::Unnamed(u) => {
+            let types: Vec<String> = u.unnamed.iter().map(|f| norm(&f.ty)).collect();
+            format!("({})", types.join(", "))
+        }
+        syn::Fields::Named(n) => {
+            let fields: Vec<String> = n
+                .named
+                .iter()
+                .map(|f| {
+                    let name = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    format!("{name}: {}", norm(&f.ty))
+                })
+                .collect();
+            format!("{{ {} }}", fields.join(", "))
+        }
+    }
+}
+
+fn generics(g: &syn::Generics) -> String {
+    let mut out = if g.params.is_empty() {
+        String::new()
+    } else {
+        norm(g)
+    };
+    if let Some(w) = &g.where_clause
+        && !w.predicates.is_empty()
+    {
+        let _ = write!(out, " {}", norm(w));
+    }
+    out
+}
+
+fn receiver_str(r: &syn::Receiver) -> String {
+    match &r.kind {
+        // `mut self` binds mutably; callers see `self`.
+        syn::ReceiverKind::Value => "self".to_owned(),
+        syn::ReceiverKind::Reference(_, lifetime, mutability) => {
+            let mut out = "&".to_owned();
+            if let Some(lt) = lifetime {
+                let _ = write!(out, "{} ", norm(lt));
+            }
+            if mutability.is_some() {
+                out.push_str("mut ");
+            }
+            out.push_str("self");
+            out
+        }
+        syn::ReceiverKind::Typed(_, ty) => format!("self: {}", norm(ty)),
+        _ => norm(r),
+    }
+}
+
+fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        if let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) {
+            out.extend(paths);
+        }
+    }
+    out
+}
+
+/// The names that a module's `use` items bring into scope, each with the path it stands
+/// for: `use crate::runtime::{self as rt, DecodeMap};` gives `rt` → `crate::runtime` and
+/// `DecodeMap` → `crate::runtime::DecodeMap`. Globs bring no names this can know.
+#[derive(Default)]
+struct Uses(BTreeMap<String, Vec<String>>);
+
+impl Uses {
+    fn of(items: &[syn::Item]) -> Uses {
+        let mut uses = Uses::default();
+        for item in items {
+            if let syn::Item::Use(u) = item {
+                uses.tree(&mut Vec::new(), &u.tree);
+            }
+        }
+        uses
+    }
+
+    fn tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.add(prefix, &n.ident, &n.ident),
+            syn::UseTree::Rename(r) => self.add(prefix, &r.ident, &r.rename),
+            syn::UseTree::Group(g) => {
+                for tree in &g.items {
+                    self.tree(prefix, tree);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+
+    fn add(&mut self, prefix: &[String], ident: &proc_macro2::Ident, name: &proc_macro2::Ident) {
+        let mut path = prefix.to_vec();
+        // `use a::b::{self}` imports the module `b`.
+        let name = if name == "self" {
+            prefix.last().cloned()
+        } else {
+            Some(name.to_string())
+        };
+        if ident != "self" {
+            path.push(ident.to_string());
+        }
+        // `use a::Trait as _;` brings no name.
+        if let Some(name) = name.filter(|n| n != "_")
+            && !path.is_empty()
+        {
+            self.0.insert(name, path);
+        }
+    }
+
+    /// The segments of `path` with its first one replaced by what it was imported as, as
+    /// long as there is such an import: `DecodeMap<'de>` after
+    /// `use crate::runtime::DecodeMap;` is `[crate, runtime, DecodeMap]`.
+    fn expand(&self, path: &syn::Path) -> Vec<String> {
+        let mut segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if path.leading_colon.is_some() {
+            return segments;
+        }
+        // Bounded: `use a as b; use b as a;` must not loop.
+        for _ in 0..16 {
+            let Some(first) = segments.first() else {
+                break;
+            };
+            if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
+                break;
+            }
+            match self.0.get(first) {
+                Some(target) if target.len() > 1 || target[0] != *first => {
+                    segments.splice(0..1, target.iter().cloned());
+                }
+                _ => break,
+            }
+        }
+        segments
+    }
+}
+
+/// A trait path without lifetime arguments, so that `#[derive(serde::Deserialize)]` and
+/// `impl<'de> serde::Deserialize<'de> for X` are the same trait.
+fn trait_key(path: &syn::Path) -> String {
+    let mut out = String::new();
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        out.push_str(&segment.ident.to_string());
+        match &segment.arguments {
+            syn::PathArguments::None => {}
+            syn::PathArguments::AngleBracketed(args) => {
+                let kept: Vec<String> = args
+                    .args
+                    .iter()
+                    .filter(|a| !matches!(a, syn::GenericArgument::Lifetime(_)))
+                    .map(norm)
+                    .collect();
+                if !kept.is_empty() {
+                    let _ = write!(out, "<{}>", kept.join(", "));
+                }
+            }
+            syn::PathArguments::Parenthesized(args) => out.push_str(&norm(args)),
+        }
+    }
+    out
+}
+
+/// An item's text without its doc comments (`#[doc = ...]`, at any depth).
+fn without_docs<T: ToTokens + ?Sized>(t: &T) -> String {
+    render_tokens(strip_doc_tokens(t.to_token_stream()))
+}
+
+fn strip_doc_tokens(tokens: TokenStream) -> TokenStream {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut i = 0;
+    while i < trees.len() {
+        let is_doc = |tree: &TokenTree| {
+            matches!(tree, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket
+                && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(id)) if id == "doc"))
+        };
+        match &trees[i] {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                // `#[doc …]` or `#![doc …]`.
+                let bang =
+                    matches!(trees.get(i + 1), Some(TokenTree::Punct(b)) if b.as_char() == '!');
+                let at = if bang { i + 2 } else { i + 1 };
+                if trees.get(at).is_some_and(is_doc) {
+                    i = at + 1;
+                    continue;
+                }
+                out.push(trees[i].clone());
+            }
+            TokenTree::Group(g) => {
+                let mut inner =
+                    proc_macro2::Group::new(g.delimiter(), strip_doc_tokens(g.stream()));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ChangeKind;
+
+    #[test]
+    fn unparseable_and_unknown_input_is_skipped() {
+        assert!(public_api(&[("models.rs", "pub struct {")], &Options::default()).is_empty());
+        assert!(public_api(&[("notes.txt", "pub struct A;")], &Options::default()).is_empty());
+        let surface = public_api(
+            &[(
+                "mod.rs",
+                "pub mod models; mod hidden; pub trait T { fn f(&self); }
+             #[cfg(feature = \"mock\")] pub mod mock { pub struct Server { inner: u8 } }
+             some_macro! { whatever tokens }
+             pub(crate) const API: u8 = 1;
+             pub use self::models::A as B;",
+            )],
+            &Options::default(),
+        );
+        assert!(surface.others.contains_key("models"));
+        assert!(surface.others.contains_key("T"));
+        assert!(surface.others.contains_key("mock"));
+        assert!(surface.types.contains_key("mock::Server"));
+        assert!(!surface.others.contains_key("API"));
+        assert!(surface.others.contains_key("self::models::A as B"));
+        assert!(surface.impls.contains_key("some_macro!(whatever)"));
+        // `mod hidden;` hides hidden.rs.
+        let hidden = public_api(
+            &[("mod.rs", "mod hidden;"), ("hidden.rs", "pub struct X;")],
+            &Options::default(),
+        );
+        assert!(hidden.types.is_empty());
+    }
+
+    #[test]
+    fn accessors_and_builders() {
+        let surface = public_api(&[
+            (
+                "builders.rs",
+                "impl crate::runtime::Client {
+                     pub fn organization(&self) -> Organization<'_> { todo!() }
+                     pub fn get_thing(&self, id: impl Into<String>) -> GetThing { todo!() }
+                 }
+                 pub struct Organization<'a> { client: &'a crate::runtime::Client }
+                 impl<'a> Organization<'a> {
+                     pub fn list(&self) -> ListThings { todo!() }
+                 }
+                 pub struct GetThing { id: String }
+                 impl GetThing {
+                     pub fn verbose(mut self, on: bool) -> Self { self }
+                     pub async fn send(self) -> crate::runtime::Result<super::models::Thing> { todo!() }
+                     fn request(&self) {}
+                 }
+                 pub struct ListThings;
+                 impl ListThings { pub async fn send(self) {} }
+                 crate::runtime::into_future!(GetThing => super::models::Thing);",
+            ),
+                ("models.rs", "pub struct Thing { pub id: String }"),
+            ],
+            &Options::default(),
+        );
+        let op = &surface.functions["Client::get_thing"];
+        assert!(op.operation);
+        assert_eq!(
+            op.signature(),
+            "fn get_thing(&self, id: impl Into<String>) -> GetThing"
+        );
+        assert!(!surface.functions["Client::organization"].operation);
+        assert!(surface.functions["builders::Organization::list"].operation);
+        assert_eq!(
+            surface.functions["builders::GetThing::verbose"].signature(),
+            "fn verbose(self, on: bool) -> Self"
+        );
+        assert!(
+            !surface
+                .functions
+                .contains_key("builders::GetThing::request")
+        );
+        assert_eq!(
+            surface.impls["into_future!(builders::GetThing)"].detail,
+            "GetThing => super::models::Thing"
+        );
+        assert_eq!(surface.types["builders::Organization"].generics, "<'a>");
+    }
+
+    #[test]
+    fn methods_on_instances_of_outside_generic_types_stay_apart() {
+        let surface = public_api(&[(
+            "mock.rs",
+            "pub enum GetThing {} pub enum ListThings {}
+             impl crate::runtime::mock::Expectation<'_, GetThing> { pub fn id(self, id: &str) -> Self { self } }
+             impl crate::runtime::mock::Expectation<'_, ListThings> { pub fn id(self, id: u8) -> Self { self } }",
+            )],
+            &Options::default(),
+        );
+        assert_eq!(
+            surface.functions["Expectation<'_, GetThing>::id"].params,
+            [("id".to_owned(), "&str".to_owned())]
+        );
+        assert!(
+            surface
+                .functions
+                .contains_key("Expectation<'_, ListThings>::id")
+        );
+    }
+
+    /// What `cargo xtask codegen` passes.
+    fn runtime_rule() -> Options {
+        Options {
+            internal_trait_paths: vec!["crate::runtime".to_owned()],
+            private_modules: vec!["__private".to_owned()],
+            public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+        }
+    }
+
+    fn changes(old: &str, new: &str, options: &Options) -> Vec<crate::Change> {
+        crate::diff(
+            &public_api(&[("models.rs", old)], options),
+            &public_api(&[("models.rs", new)], options),
+        )
+    }
+
+    #[test]
+    fn impls_of_internal_traits_are_not_api() {
+        let plain = "pub struct A { pub x: i64 } pub struct B;";
+        let with = "pub struct A { pub x: i64 }
+             #[derive(Debug, crate::runtime::Internal)] pub struct B;
+             impl<'de> crate::runtime::DecodeMap<'de> for A { fn decode() {} }
+             impl crate::runtime::Page for A { type Item = i64; }
+             impl crate::runtime::Paginated for B {}
+             impl<'de> openapi_client_runtime::__private::DecodeMap<'de> for B {}";
+        let rule = runtime_rule();
+        let added = changes(plain, with, &rule);
+        let items: Vec<&str> = added.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(items, ["Debug for models::B"], "added: {added:#?}");
+        let removed = changes(with, plain, &rule);
+        let items: Vec<&str> = removed.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(items, ["Debug for models::B"], "removed: {removed:#?}");
+        // Without the rule they are impls like any other.
+        let every = changes(plain, with, &Options::default());
+        assert_eq!(every.len(), 6, "{every:#?}");
+        assert!(
+            every
+                .iter()
+                .all(|c| c.what == What::Impl && c.kind == ChangeKind::Added)
+        );
+    }
+
+    #[test]
+    fn impls_of_public_exceptions_are_api() {
+        let plain = "pub enum GetThing {}";
+        let with = "pub enum GetThing {}
+             impl crate::runtime::mock::MockOperation for GetThing { const ID: &str = \"getThing\"; }";
+        let rule = runtime_rule();
+        let item = "crate::runtime::mock::MockOperation for models::GetThing";
+        let added = changes(plain, with, &rule);
+        assert_eq!(added.len(), 1, "{added:#?}");
+        assert_eq!(
+            (added[0].kind, added[0].what, added[0].item.as_str()),
+            (ChangeKind::Added, What::Impl, item)
+        );
+        assert!(!added[0].breaking);
+        let removed = changes(with, plain, &rule);
+        assert_eq!(removed.len(), 1, "{removed:#?}");
+        assert_eq!(
+            (removed[0].kind, removed[0].item.as_str()),
+            (ChangeKind::Removed, item)
+        );
+        assert!(removed[0].breaking);
+    }
+
+    #[test]
+    fn use_imported_internal_traits_are_recognised() {
+        let plain = "pub struct A; pub struct B; pub struct C; pub struct D; pub struct E;";
+        let with = format!(
+            "{plain}
+             use crate::runtime::DecodeMap;
+             use crate::runtime::{{self as rt, mock::MockOperation}};
+             use openapi_client_runtime::__private::Page as P;
+             use openapi_client_runtime::__private;
+             use self::Internal as _;
+             impl<'de> DecodeMap<'de> for A {{}}
+             impl rt::Paginated for B {{}}
+             impl P for C {{}}
+             impl __private::Page for D {{}}
+             #[derive(Clone, rt::Derived)] pub struct F;
+             impl MockOperation for E {{}}"
+        );
+        let rule = runtime_rule();
+        let c = changes(plain, &with, &rule);
+        let items: Vec<&str> = c.iter().map(|c| c.item.as_str()).collect();
+        // `F` is a new type (its derives are not listed); the one impl is the exception's,
+        // keyed as written.
+        assert_eq!(
+            items,
+            ["MockOperation for models::E", "models::F"],
+            "{c:#?}"
+        );
+        let surface = public_api(&[("models.rs", &with)], &rule);
+        assert!(surface.impls.contains_key("Clone for models::F"));
+        assert!(!surface.impls.contains_key("rt::Derived for models::F"));
+
+        // A `use` in another module does not name the trait here.
+        let elsewhere = "pub struct A;
+             mod inner { use crate::runtime::DecodeMap; }
+             impl DecodeMap<'static> for A {}";
+        let surface = public_api(&[("models.rs", elsewhere)], &rule);
+        assert!(surface.impls.contains_key("DecodeMap for models::A"));
+        // Imports that name each other do not loop.
+        let cycle = "pub struct A; use a as b; use b as a; impl a::T for A {}";
+        let surface = public_api(&[("models.rs", cycle)], &rule);
+        assert!(surface.impls.contains_key("a::T for models::A"));
+    }
+
+    #[test]
+    fn doc_hidden_items_are_not_api() {
+        let added = "
+             impl S { pub fn f(&self) {} }
+             impl Clone for S { fn clone(&self) -> S { todo!() } }
+             crate::runtime::string_enum!(S);
+             impl V { pub fn g(&self) {} pub const C: u8 = 1; }
+             impl Copy for V {}
+             pub fn h() {}
+             pub const K: u8 = 1;
+             pub trait T {}
+             pub mod m { pub struct Inner; }
+             #[macro_export] macro_rules! mac { () => {} }";
+        let none = Options::default();
+        // Without `#[doc(hidden)]`, each is reported.
+        let base = "pub struct V { pub x: i64 } pub struct S { pub x: i64 }";
+        let shown = changes(base, &format!("{base} {added}"), &none);
+        assert_eq!(shown.len(), 12, "{shown:#?}");
+        // The members of a hidden type, and hidden items.
+        let base = "pub struct V { pub x: i64 } #[doc(hidden)] pub struct S { pub x: i64 }";
+        let hidden = "
+             impl S { pub fn f(&self) {} }
+             impl Clone for S { fn clone(&self) -> S { todo!() } }
+             crate::runtime::string_enum!(S);
+             impl V { #[doc(hidden)] pub fn g(&self) {} #[doc(hidden)] pub const C: u8 = 1; }
+             #[doc(hidden)] impl Copy for V {}
+             #[doc(hidden)] pub fn h() {}
+             #[doc(hidden)] pub const K: u8 = 1;
+             #[doc(hidden)] pub trait T {}
+             #[doc(hidden)] pub mod m { pub struct Inner; }
+             #[doc(hidden)] #[macro_export] macro_rules! mac { () => {} }";
+        let with = format!("{base} {hidden}");
+        assert_eq!(changes(base, &with, &none), [], "added");
+        assert_eq!(changes(&with, base, &none), [], "removed");
+        let surface = public_api(&[("models.rs", &with)], &none);
+        assert_eq!(surface.types.keys().collect::<Vec<_>>(), ["models::V"]);
+        // A type that becomes hidden is gone from the API.
+        let c = changes(
+            "pub struct V { pub x: i64 } pub struct S { pub x: i64 }",
+            base,
+            &none,
+        );
+        let items: Vec<(ChangeKind, &str)> = c.iter().map(|c| (c.kind, c.item.as_str())).collect();
+        assert_eq!(items, [(ChangeKind::Removed, "models::S")]);
+
+        // Files: a hidden `mod x;` and a file that hides itself.
+        let files = public_api(
+            &[
+                ("mod.rs", "#[doc(hidden)] pub mod a; pub mod b;"),
+                ("a.rs", "pub struct A;"),
+                ("b.rs", "#![doc(hidden)] pub struct B;"),
+            ],
+            &none,
+        );
+        assert!(files.types.is_empty(), "{files:#?}");
+        assert!(!files.others.contains_key("a"));
+    }
+
+    #[test]
+    fn doc_hidden_fields_are_like_private_ones() {
+        let none = Options::default();
+        let c = changes(
+            "pub struct A { pub x: i64 }",
+            "pub struct A { pub x: i64, #[doc(hidden)] pub internal: u8 }",
+            &none,
+        );
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert_eq!((c[0].kind, c[0].breaking), (ChangeKind::Changed, true));
+        assert!(c[0].detail.contains("private field"), "{}", c[0].detail);
+        let c = changes(
+            "pub struct A { pub x: i64, #[doc(hidden)] pub internal: u8 }",
+            "pub struct A { pub x: i64, #[doc(hidden)] pub internal: u16, pub y: u8 }",
+            &none,
+        );
+        let items: Vec<(&str, bool)> = c.iter().map(|c| (c.item.as_str(), c.breaking)).collect();
+        assert_eq!(items, [("models::A.y", false)]);
+        // `#[doc(alias = "hidden")]` and other `doc` attributes hide nothing.
+        let shown = public_api(
+            &[(
+                "models.rs",
+                "#[doc(alias = \"hidden\")] #[doc = \"hidden\"] pub struct A;",
+            )],
+            &none,
+        );
+        assert!(shown.types.contains_key("models::A"));
+    }
+}
