@@ -19,17 +19,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-/// The rows of the table, in order; the smoke test checks that each is printed.
-pub const ROWS: &[&str] = &[
-    "parse vs generate",
-    "scaling",
-    "end to end vs peers",
-    "build cost vs peers",
-    "whole-API build cost",
-    "client overhead",
-    "pagination memory",
-];
-
 const PROGENITOR: (&str, &str) = ("cargo-progenitor", "0.15.1");
 const OPENAPI_TO_RUST: (&str, &str) = ("openapi-to-rust", "0.23.0");
 /// Runs of the xtask binary and each peer's generator, end to end.
@@ -1279,7 +1268,7 @@ fn run_in(root: &Path, smoke: bool, machine: &Machine, bench_dir: &Path) -> Resu
     for n in &notes {
         println!("note: {n}");
     }
-    let missing: Vec<_> = ROWS
+    let missing: Vec<_> = xtask::BENCH_ROWS
         .iter()
         .filter(|r| !rows.iter().any(|row| row.row == **r))
         .collect();
