@@ -69,6 +69,18 @@ pub(super) struct Measured {
     pub(super) message: String,
 }
 
+impl Measured {
+    /// The medians of successful runs' wall times and peaks, with this message.
+    pub(super) fn median_of(runs: &[Measured], message: String) -> Measured {
+        Measured {
+            secs: median(runs.iter().map(|m| m.secs).collect()),
+            peak_mb: median(runs.iter().map(|m| m.peak_mb).collect()),
+            ok: true,
+            message,
+        }
+    }
+}
+
 pub(super) struct Cmd {
     program: PathBuf,
     args: Vec<String>,
@@ -209,7 +221,7 @@ fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 
-pub(super) fn median(mut xs: Vec<f64>) -> f64 {
+fn median(mut xs: Vec<f64>) -> f64 {
     xs.retain(|x| x.is_finite());
     if xs.is_empty() {
         return f64::NAN;
@@ -250,12 +262,6 @@ pub(super) fn measure_runs(
         }
         all.push(m);
     }
-    let secs = median(all.iter().map(|m| m.secs).collect());
-    let peak_mb = median(all.iter().map(|m| m.peak_mb).collect());
-    Ok(Measured {
-        secs,
-        peak_mb,
-        ok: true,
-        message: all.last().map(|m| m.message.clone()).unwrap_or_default(),
-    })
+    let message = all.last().map(|m| m.message.clone()).unwrap_or_default();
+    Ok(Measured::median_of(&all, message))
 }

@@ -1,22 +1,44 @@
 //! The peers: installing the tools, generating a crate with each, and the build cost of a
 //! crate.
 
-use super::measure::{Cmd, Measured, measure_runs};
+use super::measure::{Cmd, Measured, measure_runs, wrapper};
 use std::path::{Path, PathBuf};
 
 pub(super) const PROGENITOR: (&str, &str) = ("cargo-progenitor", "0.15.1");
 pub(super) const OPENAPI_TO_RUST: (&str, &str) = ("openapi-to-rust", "0.23.0");
 
-pub(super) struct Tools {
-    pub(super) progenitor: Result<PathBuf, String>,
-    pub(super) openapi_to_rust: Result<PathBuf, String>,
+/// The tools, ours first: our release binary (in smoke mode, the running binary's copy) and
+/// each peer that installs (none in smoke mode), with why each other peer is missing.
+pub(super) fn install_tools(root: &Path, smoke: bool) -> Result<(Vec<Tool>, Vec<String>), String> {
+    let xtask_bin = if smoke {
+        wrapper().to_path_buf()
+    } else {
+        Cmd::cargo(root)
+            .args(["build", "--release", "-p", "xtask"])
+            .run()?;
+        root.join("target/release/xtask")
+    };
+    let mut tools = vec![Tool::Ours(xtask_bin)];
+    let mut errors = Vec::new();
+    let install_peer = |krate, bin| {
+        if smoke {
+            Err("skipped in smoke mode".to_owned())
+        } else {
+            install(root, krate, bin)
+        }
+    };
+    match install_peer(PROGENITOR, "cargo-progenitor") {
+        Ok(path) => tools.push(Tool::Progenitor(path)),
+        Err(e) => errors.push(format!("progenitor: {e}")),
+    }
+    match install_peer(OPENAPI_TO_RUST, "openapi-to-rust") {
+        Ok(path) => tools.push(Tool::OpenapiToRust(path)),
+        Err(e) => errors.push(format!("openapi-to-rust: {e}")),
+    }
+    Ok((tools, errors))
 }
 
-pub(super) fn install(
-    root: &Path,
-    (krate, version): (&str, &str),
-    bin: &str,
-) -> Result<PathBuf, String> {
+fn install(root: &Path, (krate, version): (&str, &str), bin: &str) -> Result<PathBuf, String> {
     let tools = root.join("target/bench/tools");
     let path = tools.join("bin").join(bin);
     Cmd::cargo(root)
@@ -222,6 +244,17 @@ pub(super) fn code_size(tool: &Tool, dir: &Path) -> (usize, usize) {
         }
     }
     (lines, bytes)
+}
+
+/// What a crate generated from one spec costs: its build and its generated code.
+pub(super) struct CrateCost {
+    pub(super) tool: &'static str,
+    /// When the generator failed, `check` is its failure.
+    pub(super) cost: BuildCost,
+    /// Lines and bytes of generated code; (0, 0) when the generator failed.
+    pub(super) size: (usize, usize),
+    /// The spec's operations, to count the code per operation.
+    pub(super) ops: usize,
 }
 
 /// Clean `cargo check` and `cargo build` of one crate, dependencies built beforehand.
