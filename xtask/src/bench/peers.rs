@@ -1,6 +1,7 @@
 //! The peers: installing the tools, generating a crate with each, and the build cost of a
 //! crate.
 
+use super::Bench;
 use super::measure::{Cmd, Measured, measure_runs, wrapper};
 use std::path::{Path, PathBuf};
 
@@ -165,12 +166,16 @@ impl Tool {
 }
 
 pub(super) fn crate_name(tool: &Tool, spec: &Path) -> String {
-    let which = if spec.ends_with("spec/openapi.yaml") {
-        "certs"
-    } else {
-        "openai"
-    };
-    format!("bench-{}-{which}", tool.name())
+    format!(
+        "bench-{}-{}",
+        tool.name(),
+        if is_openai(spec) { "openai" } else { "certs" }
+    )
+}
+
+/// Whether `spec` is the whole OpenAI spec rather than spec/.
+fn is_openai(spec: &Path) -> bool {
+    !spec.ends_with("spec/openapi.yaml")
 }
 
 /// Makes `dir` a buildable crate after its generator ran.
@@ -293,4 +298,61 @@ pub(super) fn build_cost(
         None
     };
     Ok(BuildCost { check, build })
+}
+
+/// One tool's crate from `spec`, generated afresh in `target/bench/peers/`, and its build
+/// cost over `runs` runs (not built in smoke mode); `ops` is the spec's operations.
+pub(super) fn peer_cost(
+    b: &Bench,
+    tool: &Tool,
+    spec: &Path,
+    runs: usize,
+    ops: usize,
+) -> Result<CrateCost, String> {
+    let name = crate_name(tool, spec);
+    let dir = b.peers_dir().join(&name);
+    let lock = std::fs::read(dir.join("Cargo.lock")).ok();
+    fresh_dir(&dir)?;
+    let unbuilt = |check, size| CrateCost {
+        tool: tool.name(),
+        cost: BuildCost { check, build: None },
+        size,
+        ops,
+    };
+    let generated = generate_cmd(tool, spec, &dir)?.measure();
+    if !generated.ok {
+        return Ok(unbuilt(generated, (0, 0)));
+    }
+    finish_crate(tool, spec, &dir)?;
+    // The same dependency versions as the last run (the first run resolves them).
+    if let Some(lock) = &lock {
+        let _ = std::fs::write(dir.join("Cargo.lock"), lock);
+    }
+    let size = code_size(tool, &dir);
+    if b.smoke {
+        let skipped = Measured {
+            secs: f64::NAN,
+            peak_mb: f64::NAN,
+            ok: true,
+            message: "check skipped in smoke mode".to_owned(),
+        };
+        return Ok(unbuilt(skipped, size));
+    }
+    if matches!(tool, Tool::Ours(_)) {
+        // The same dependency versions as generated-client.
+        let _ = std::fs::copy(b.root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    }
+    // The target directories of spec/'s crates are named after the tool alone.
+    let target = if is_openai(spec) {
+        b.build_dir().join(format!("{}-openai", tool.name()))
+    } else {
+        b.build_dir().join(tool.name())
+    };
+    let cost = build_cost(&dir, &name, &target, runs, true)?;
+    Ok(CrateCost {
+        tool: tool.name(),
+        cost,
+        size,
+        ops,
+    })
 }

@@ -5,8 +5,7 @@
 use super::format::{Row, bytes_mb, describe_cost, met, ratio, secs};
 use super::measure::Measured;
 use super::peers::{
-    BuildCost, CrateCost, Tool, build_cost, code_size, crate_name, finish_crate, fresh_dir,
-    generate_cmd,
+    BuildCost, CrateCost, Tool, build_cost, code_size, fresh_dir, generate_cmd, peer_cost,
 };
 use super::{BUILD_RUNS, Bench, E2E_RUNS, WHOLE_API_RUNS};
 use std::collections::BTreeMap;
@@ -233,37 +232,7 @@ fn build_cost_vs_peers(b: &Bench, _notes: &mut Vec<String>) -> Result<Vec<Row>, 
         ops,
     }];
     for tool in &b.tools[1..] {
-        let spec = &b.spec;
-        let dir = b.peers_dir().join(crate_name(tool, spec));
-        let lock = std::fs::read(dir.join("Cargo.lock")).ok();
-        fresh_dir(&dir)?;
-        let generator = generate_cmd(tool, spec, &dir)?;
-        let m = generator.measure();
-        if !m.ok {
-            costs.push(CrateCost {
-                tool: tool.name(),
-                cost: BuildCost {
-                    check: m,
-                    build: None,
-                },
-                size: (0, 0),
-                ops,
-            });
-            continue;
-        }
-        finish_crate(tool, spec, &dir)?;
-        // The same dependency versions as the last run (the first run resolves them).
-        if let Some(lock) = &lock {
-            let _ = std::fs::write(dir.join("Cargo.lock"), lock);
-        }
-        let target = b.build_dir().join(tool.name());
-        let cost = build_cost(&dir, &crate_name(tool, spec), &target, BUILD_RUNS, true)?;
-        costs.push(CrateCost {
-            tool: tool.name(),
-            cost,
-            size: code_size(tool, &dir),
-            ops,
-        });
+        costs.push(peer_cost(b, tool, &b.spec, BUILD_RUNS, ops)?);
     }
     let goal = CostGoal {
         time: 0.9,
@@ -291,64 +260,7 @@ fn whole_api_build_cost(b: &Bench, notes: &mut Vec<String>) -> Result<Vec<Row>, 
         .unwrap_or(f64::NAN);
     let ops = if ops.is_finite() { ops as usize } else { 288 };
     for tool in b.tools.iter().filter(|t| !matches!(t, Tool::Progenitor(_))) {
-        let dir = b.peers_dir().join(crate_name(tool, openai));
-        let lock = std::fs::read(dir.join("Cargo.lock")).ok();
-        fresh_dir(&dir)?;
-        let generator = generate_cmd(tool, openai, &dir)?;
-        let m = generator.measure();
-        if !m.ok {
-            costs.push(CrateCost {
-                tool: tool.name(),
-                cost: BuildCost {
-                    check: m,
-                    build: None,
-                },
-                size: (0, 0),
-                ops,
-            });
-            continue;
-        }
-        finish_crate(tool, openai, &dir)?;
-        if let Some(lock) = &lock {
-            let _ = std::fs::write(dir.join("Cargo.lock"), lock);
-        }
-        let size = code_size(tool, &dir);
-        if b.smoke {
-            let skipped = Measured {
-                secs: f64::NAN,
-                peak_mb: f64::NAN,
-                ok: true,
-                message: "check skipped in smoke mode".to_owned(),
-            };
-            costs.push(CrateCost {
-                tool: tool.name(),
-                cost: BuildCost {
-                    check: skipped,
-                    build: None,
-                },
-                size,
-                ops,
-            });
-            continue;
-        }
-        if matches!(tool, Tool::Ours(_)) {
-            // The same dependency versions as generated-client.
-            let _ = std::fs::copy(b.root.join("Cargo.lock"), dir.join("Cargo.lock"));
-        }
-        let target = b.build_dir().join(format!("{}-openai", tool.name()));
-        let cost = build_cost(
-            &dir,
-            &crate_name(tool, openai),
-            &target,
-            WHOLE_API_RUNS,
-            true,
-        )?;
-        costs.push(CrateCost {
-            tool: tool.name(),
-            cost,
-            size,
-            ops,
-        });
+        costs.push(peer_cost(b, tool, openai, WHOLE_API_RUNS, ops)?);
     }
     if !b.tools.iter().any(|t| matches!(t, Tool::OpenapiToRust(_))) {
         notes.push(format!(
