@@ -42,6 +42,18 @@ usage: cargo xtask bench [--smoke]
   --smoke             run every benchmark once, without peers; rewrite nothing
 ";
 
+/// The rows of BENCHMARKS.md's table (`cargo xtask bench`), in the order they are printed:
+/// the one list of their names, which the bench task and its smoke test both read.
+pub const BENCH_ROWS: &[&str] = &[
+    "parse vs generate",
+    "scaling",
+    "end to end vs peers",
+    "build cost vs peers",
+    "whole-API build cost",
+    "client overhead",
+    "pagination memory",
+];
+
 /// A parsed `codegen` invocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodegenArgs {

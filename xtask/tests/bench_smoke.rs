@@ -1,18 +1,8 @@
 //! `cargo xtask bench --smoke`: every benchmark of BENCHMARKS.md still runs (once, in
-//! debug builds, without the peers), and the table names every row. Timing is not tested
-//! here; `cargo xtask bench` measures it.
+//! debug builds, without the peers), and the table names every row of `xtask::BENCH_ROWS`.
+//! Timing is not tested here; `cargo xtask bench` measures it.
 
 use std::process::Command;
-
-const ROWS: &[&str] = &[
-    "parse vs generate",
-    "scaling",
-    "end to end vs peers",
-    "build cost vs peers",
-    "whole-API build cost",
-    "client overhead",
-    "pagination memory",
-];
 
 #[test]
 fn every_benchmark_runs_once() {
@@ -31,7 +21,7 @@ fn every_benchmark_runs_once() {
         "`cargo xtask bench --smoke` failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
-    for row in ROWS {
+    for row in xtask::BENCH_ROWS {
         assert!(
             stdout.lines().any(|l| l.starts_with(&format!("| {row} |"))),
             "the table has no `{row}` row:\n{stdout}"

@@ -1,0 +1,256 @@
+//! Formatting: ratios and units, the machine, the table and the BENCHMARKS.md document.
+
+use super::measure::Measured;
+use super::peers::{OPENAPI_TO_RUST, PROGENITOR};
+use super::{BUILD_RUNS, E2E_RUNS, WHOLE_API_RUNS};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::SystemTime;
+
+/// One line of the table, under the name of its row (`xtask::BENCH_ROWS`).
+pub(super) struct Row {
+    pub(super) what: String,
+    pub(super) measured: String,
+    pub(super) ratio: String,
+    pub(super) goal: String,
+    pub(super) met: String,
+}
+
+pub(super) fn met(ok: bool) -> String {
+    if ok { "met" } else { "not met" }.to_owned()
+}
+
+pub(super) fn ratio(x: f64) -> String {
+    if x.is_finite() {
+        // Three decimals: the goals are as tight as 1.05×.
+        format!("{x:.3}×")
+    } else {
+        "—".to_owned()
+    }
+}
+
+pub(super) fn secs(s: f64) -> String {
+    if !s.is_finite() {
+        "—".to_owned()
+    } else if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}
+
+pub(super) fn mb(x: f64) -> String {
+    if !x.is_finite() {
+        "—".to_owned()
+    } else if x >= 1024.0 {
+        format!("{:.2} GB", x / 1024.0)
+    } else {
+        format!("{x:.0} MB")
+    }
+}
+
+pub(super) fn bytes_mb(b: f64) -> String {
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.0} kB", b / 1024.0)
+    }
+}
+
+pub(super) struct Machine {
+    pub(super) load: String,
+    pub(super) cores: usize,
+    pub(super) cpu: String,
+    pub(super) ram: String,
+    pub(super) os: String,
+    pub(super) rustc: String,
+}
+
+pub(super) fn machine(root: &Path) -> Machine {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or_else(|| "unknown CPU".to_owned(), |(_, v)| v.trim().to_owned());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let ram = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |kb| format!("{:.1} GB", kb / 1024.0 / 1024.0),
+        );
+    let os = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| format!("Linux {}", s.trim()))
+        .unwrap_or_else(|_| std::env::consts::OS.to_owned());
+    let rustc = Command::new("rustc")
+        .arg("-V")
+        .current_dir(root)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown rustc".to_owned());
+    Machine {
+        load: load_average(),
+        cores,
+        cpu,
+        ram,
+        os,
+        rustc,
+    }
+}
+
+/// The 1-minute load average: other work on the machine skews every timing.
+pub(super) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`, from the system clock.
+pub(super) fn today() -> String {
+    let days = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub(super) fn describe_cost(m: &Measured) -> String {
+    if m.ok && !m.secs.is_finite() {
+        m.message.clone()
+    } else if m.ok {
+        format!("{} / {}", secs(m.secs), mb(m.peak_mb))
+    } else {
+        format!(
+            "fails: `{}`",
+            m.message.replace('|', "\\|").replace('`', "'")
+        )
+    }
+}
+
+pub(super) fn table(rows: &[(&str, Row)]) -> String {
+    let mut out =
+        String::from("| row | what | measured (ours vs baseline) | ratio | goal | met? |\n");
+    out.push_str("|---|---|---|---|---|---|\n");
+    for (row, r) in rows {
+        let _ = writeln!(
+            out,
+            "| {row} | {} | {} | {} | {} | {} |",
+            r.what, r.measured, r.ratio, r.goal, r.met
+        );
+    }
+    out
+}
+
+pub(super) fn document(
+    machine: &Machine,
+    load_end: &str,
+    command: &str,
+    table: &str,
+    notes: &[String],
+) -> String {
+    let mut doc = String::new();
+    let _ = write!(
+        doc,
+        "# Benchmarks\n\n\
+         Written by `{command}` on {date}; do not edit by hand (run it again instead).\n\n\
+         - Machine: {cores} cores ({cpu}), {ram} RAM, {os}; load average (1 min) {load} at \
+         the start and {load_end} at the end of the run\n\
+         - Toolchain: {rustc}\n\
+         - Command: `{command}` (release builds; criterion medians; wall times are medians of \
+         {E2E_RUNS} runs end to end, {BUILD_RUNS} runs for the spec/ crates and {WHOLE_API_RUNS} \
+         for the whole-API crates)\n\
+         - Peers: cargo-progenitor {pv} and openapi-to-rust {ov}, installed by the command into \
+         `target/bench/tools/` with `cargo install --locked --root`\n\n\
+         {table}\n",
+        date = today(),
+        load = machine.load,
+        cores = machine.cores,
+        cpu = machine.cpu,
+        ram = machine.ram,
+        os = machine.os,
+        rustc = machine.rustc,
+        pv = PROGENITOR.1,
+        ov = OPENAPI_TO_RUST.1,
+    );
+    for n in notes {
+        let _ = writeln!(doc, "- {n}");
+    }
+    doc.push_str(WHAT_ROWS_MEAN);
+    doc
+}
+
+const WHAT_ROWS_MEAN: &str = r#"
+## What each row means
+
+- **parse vs generate**: criterion medians (`codegen/benches/generate.rs`). *parse* is
+  `codegen::load_spec`: the text (YAML or JSON) into `openapiv3::OpenAPI`, including the
+  3.1 → 3.0 lowering. *generate* is `codegen::generate_with_notes` on the parsed spec:
+  lower to the IR, emit tokens, render with prettyplease. The peak heap is the high-water
+  mark of live heap bytes during one generation (a counting global allocator).
+- **scaling**: generation time (criterion median) and peak heap of synthetic specs made of
+  1, 4 and 16 copies of the OpenAI spec's operations: each copy renames every path
+  (`/copyN/...`) and operationId (`...CopyN`) and shares the components. The ratio is the
+  16× time over the 1× time (linear is 16×). The copies share the components (1,422
+  schemas), so the models are emitted once whatever the factor: what grows is the
+  operations' part.
+- **end to end vs peers**: wall time of a process generating a crate from
+  `spec/openapi.yaml` into an empty directory: our release `xtask codegen --spec … --out …`
+  against `cargo-progenitor progenitor -i … -o …` and `openapi-to-rust generate`. The
+  ratio is against the faster peer.
+- **build cost vs peers**: wall time and peak RSS (of the largest process in the tree,
+  i.e. rustc) of a clean `cargo check` and a clean `cargo build` (debug) of the generated
+  crate alone, its dependencies built beforehand (`cargo clean -p <crate>` before each
+  measured run). Ours is `generated-client/` itself; the peers' crates live in
+  `target/bench/peers/`, outside the workspace, each with one fixed dependency set (the
+  union of what each generator asks for on spec/ and on the whole OpenAI spec). Ours
+  compiles its hand-written runtime (`src/runtime/`: client, retries, errors, requests,
+  pagination, multipart, mock; about 2,800 lines) as part of the crate, where progenitor's
+  lives in the `progenitor-client` dependency, built beforehand. Generated
+  code per operation counts the lines and bytes of generated Rust (ours:
+  `src/generated/`; the hand-written runtime, the same for every spec, is not counted;
+  progenitor's depends on the `progenitor-client` crate in the same way).
+- **whole-API build cost**: the same, for the crates generated from the whole published
+  OpenAI spec (`../shared/specs/openai-openapi.yaml`): ours with
+  `xtask codegen --spec … --out …`, openapi-to-rust's with `generate`. Progenitor reads
+  OpenAPI 3.0 only and is not run on it.
+- **client overhead**: criterion medians of one call through the generated client against
+  a local HTTP/1.1 server (keep-alive, canned bodies, on its own thread), against a
+  hand-written `reqwest` + `serde_json` call doing the same request (bearer auth, user
+  agent, status check) and decoding into equivalent hand-written `#[derive(Deserialize)]`
+  structs. Allocations per call come from a counting global allocator that ignores the
+  server's threads.
+- **pagination memory**: peak live heap while walking the organization's certificates as
+  a `Stream` (`into_stream()`, 100 per page), for 10 pages and for 100 pages, and for one
+  page fetched with `send()`. Bounded means the 100-page walk peaks no higher than the
+  10-page walk and within 1.5× one page.
+
+## What keeps our build cost down
+
+- Structs derive only `Serialize`; `Deserialize` is a small emitted map visitor instead of
+  serde_derive's expansion (no per-struct field enum, no `__Field` visitor, no
+  `deserialize_in_place`).
+- Single-value string enums (`object: "list"` and the like) are one type per value, shared
+  by every schema that uses the value.
+- Sending, decoding, retries, errors and pagination are generic functions of the runtime,
+  compiled once; per-operation code is a small builder that fills a `Request` and calls
+  them.
+"#;
