@@ -31,6 +31,30 @@ pub struct Api {
     pub resources: Resources,
     /// The spec's example values with the type each must decode into, sorted by pointer.
     pub examples: Vec<Example>,
+    /// The crate around the generated modules, when the output is a crate of its own.
+    pub standalone: Option<CrateManifest>,
+}
+
+/// A generated crate's own manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateManifest {
+    /// The crate's name.
+    pub name: String,
+    /// One line for `description`.
+    pub description: String,
+    /// Its dependency on the runtime crate.
+    pub runtime: RuntimeDependency,
+}
+
+/// How a generated crate depends on the runtime crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeDependency {
+    /// The version requirement.
+    pub version: String,
+    /// A path to a copy of the runtime (this repository's), beside the version.
+    pub path: Option<String>,
+    /// The runtime's optional features the API needs (`multipart`), sorted.
+    pub features: Vec<String>,
 }
 
 /// The environment variables `Client::from_env` reads.

@@ -33,6 +33,9 @@ pub struct Config {
     pub base_url_env: String,
     /// Which operations to generate; empty means all.
     pub selection: Selection,
+    /// Generate a complete crate (`Cargo.toml`, `src/lib.rs`, `src/generated/…`) rather
+    /// than the generated modules alone.
+    pub standalone: Option<Standalone>,
 }
 
 impl Default for Config {
@@ -41,8 +44,22 @@ impl Default for Config {
             api_key_env: "OPENAI_ADMIN_KEY".to_owned(),
             base_url_env: "OPENAI_BASE_URL".to_owned(),
             selection: Selection::default(),
+            standalone: None,
         }
     }
+}
+
+/// What a standalone crate is called and where its runtime comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standalone {
+    /// The crate's name; by default one derived from the spec's title
+    /// ([`names::crate_name`]).
+    pub name: Option<String>,
+    /// The version requirement on the runtime crate (`apigen-runtime`).
+    pub runtime_version: String,
+    /// A path to the runtime crate to build against, beside the version (this repository's
+    /// copy, while the runtime is not published).
+    pub runtime_path: Option<String>,
 }
 
 /// A subset of the operations: those matching any listed tag, path prefix or operationId.
@@ -75,7 +92,8 @@ impl Config {
 }
 
 /// One output file, with its path relative to the generated module's directory
-/// (`models.rs`, `mod.rs`, …) and its full contents.
+/// (`models.rs`, `mod.rs`, …), or to the crate's directory for a standalone crate
+/// (`Cargo.toml`, `src/lib.rs`, `src/generated/models.rs`), and its full contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
     /// Relative path, `/`-separated, never absolute and never containing `..`.

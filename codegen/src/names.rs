@@ -212,6 +212,26 @@ fn camel_words(s: &str) -> Vec<&str> {
     out
 }
 
+/// A crate name from an API's title: `OpenAI API` → `openai-api-client`.
+pub fn crate_name(title: &str) -> String {
+    let mut name = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') && !name.is_empty() {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    let name = if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.to_owned()
+    } else {
+        format!("api-{name}").trim_end_matches('-').to_owned()
+    };
+    let name: String = name.chars().take(48).collect();
+    format!("{}-client", name.trim_end_matches('-'))
+}
+
 /// Strips an identifier to the form usable with `Ident::new`/`Ident::new_raw`.
 pub fn ident(name: &str) -> proc_macro2::Ident {
     match name.strip_prefix("r#") {
@@ -456,6 +476,22 @@ mod tests {
             ("Pet", "Pet", "PetPet"),
         ] {
             assert_eq!(join_type_names(parent, child), expected);
+        }
+    }
+
+    #[test]
+    fn crate_names() {
+        for (title, expected) in [
+            ("OpenAI API", "openai-api-client"),
+            (
+                "Swagger Petstore - OpenAPI 3.0",
+                "swagger-petstore-openapi-3-0-client",
+            ),
+            ("3D printing", "api-3d-printing-client"),
+            ("", "api-client"),
+            ("名前", "api-client"),
+        ] {
+            assert_eq!(crate_name(title), expected);
         }
     }
 

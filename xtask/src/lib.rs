@@ -2,7 +2,6 @@
 //! client; the logic lives here so that tests can drive it without a subprocess.
 
 pub mod api_report;
-pub mod standalone;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -17,6 +16,11 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The version of the runtime crate (`runtime/Cargo.toml`) that standalone crates require.
+pub const RUNTIME_VERSION: &str = "0.1.0";
+/// Where the runtime crate is, relative to the root.
+pub const RUNTIME_DIR: &str = "runtime";
+
 /// The spec that `cargo xtask codegen` reads by default, relative to the root.
 pub const DEFAULT_SPEC: &str = "spec/openapi.yaml";
 /// Where the generated part of the workspace's client goes, relative to the root.
@@ -24,6 +28,7 @@ pub const GENERATED_DIR: &str = "generated-client/src/generated";
 
 pub const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+                           [--runtime-path PATH|none]
                            [--tag TAG]... [--path-prefix PREFIX]... [--operation ID]...
 
   (no options)        regenerate generated-client/src/generated/ from spec/openapi.yaml
@@ -31,6 +36,9 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
   --spec FILE         read this OpenAPI document (YAML or JSON) instead
   --out DIR           write a complete standalone crate into DIR
   --name CRATE        the standalone crate's name (default: from the spec's title)
+  --runtime-path P    the path to the runtime crate the standalone crate builds against,
+                      beside its version (default: this repository's runtime/; `none`:
+                      the version alone, from crates.io)
   --tag TAG           only operations with this tag (repeatable)
   --path-prefix P     only operations whose path starts with P (repeatable)
   --operation ID      only the operation with this operationId (repeatable)
@@ -61,6 +69,9 @@ pub struct CodegenArgs {
     pub spec: Option<PathBuf>,
     pub out: Option<PathBuf>,
     pub name: Option<String>,
+    /// `--runtime-path`: `None` for the default (this repository's runtime), `Some(None)`
+    /// for `none`.
+    pub runtime_path: Option<Option<PathBuf>>,
     pub selection: codegen::Selection,
 }
 
@@ -87,6 +98,10 @@ pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
             "--spec" => out.spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out.out = Some(PathBuf::from(value("--out")?)),
             "--name" => out.name = Some(value("--name")?),
+            "--runtime-path" => {
+                let path = value("--runtime-path")?;
+                out.runtime_path = Some((path != "none").then(|| PathBuf::from(path)));
+            }
             "--tag" => out.selection.tags.push(value("--tag")?),
             "--path-prefix" => out.selection.path_prefixes.push(value("--path-prefix")?),
             "--operation" => out.selection.operations.push(value("--operation")?),
@@ -95,6 +110,9 @@ pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
     }
     if out.name.is_some() && out.out.is_none() {
         return Err(UsageError("--name only applies with --out".into()));
+    }
+    if out.runtime_path.is_some() && out.out.is_none() {
+        return Err(UsageError("--runtime-path only applies with --out".into()));
     }
     if out.out.is_none() && !out.selection.is_all() {
         return Err(UsageError(
@@ -134,6 +152,8 @@ pub enum Outcome {
 
 /// Everything a run needs, resolved against the workspace.
 pub struct Run {
+    /// The workspace root.
+    pub root: PathBuf,
     pub spec_path: PathBuf,
     pub spec_text: String,
     pub out_root: PathBuf,
@@ -155,6 +175,7 @@ impl Run {
             None => root.to_path_buf(),
         };
         Ok(Run {
+            root: root.to_path_buf(),
             spec_path,
             spec_text,
             out_root,
@@ -167,8 +188,17 @@ impl Run {
         let loaded = codegen::load_spec(&self.spec_text)
             .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;
         let spec = loaded.spec;
+        let standalone = self.args.out.as_ref().map(|_| codegen::Standalone {
+            name: self.args.name.clone(),
+            runtime_version: RUNTIME_VERSION.to_owned(),
+            runtime_path: match &self.args.runtime_path {
+                None => Some(self.root.join(RUNTIME_DIR).display().to_string()),
+                Some(path) => path.as_ref().map(|p| p.display().to_string()),
+            },
+        });
         let config = codegen::Config {
             selection: self.args.selection.clone(),
+            standalone,
             ..codegen::Config::default()
         };
         let generation = codegen::generate_with_notes(&spec, &config)
@@ -186,23 +216,27 @@ impl Run {
                 let _ = writeln!(summary, "  note: {note}");
             }
         }
-        let files = match &self.args.out {
-            None => generation
-                .files
-                .into_iter()
-                .map(|f| OutFile {
-                    path: format!("{GENERATED_DIR}/{}", f.path),
-                    contents: f.contents,
-                })
-                .collect(),
-            Some(_) => standalone::crate_files(&spec, self.args.name.as_deref(), generation.files),
+        // A standalone crate's files are relative to its directory already.
+        let prefix = match &self.args.out {
+            None => format!("{GENERATED_DIR}/"),
+            Some(_) => String::new(),
         };
+        let files = generation
+            .files
+            .into_iter()
+            .map(|f| OutFile {
+                path: format!("{prefix}{}", f.path),
+                contents: f.contents,
+            })
+            .collect();
         Ok((files, summary))
     }
 
     fn owned_dirs(&self) -> Vec<&'static str> {
         match &self.args.out {
             None => vec![GENERATED_DIR],
+            // Crates generated before the runtime was a crate of its own held a copy of it
+            // in src/runtime/: regenerating removes it.
             Some(_) => vec!["src/generated", "src/runtime"],
         }
     }

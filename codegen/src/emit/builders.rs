@@ -1,6 +1,6 @@
 //! Operations → `builders.rs`: one method on `Client` per operation, and its request builder.
 
-use super::{From, argument, doc_attrs, field_init, optional_type, status_variants, type_tokens};
+use super::{File, doc_attrs, field_init, status_variants};
 use crate::ir::{
     Api, BodyKind, Input, InputRole, InputTarget, Operation, Page, Pagination, ParamLocation,
     ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
@@ -10,20 +10,26 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub(crate) fn builders(api: &Api) -> TokenStream {
+    let file = File::new(api);
     let methods: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| client_method(op, api))
+        .map(|op| client_method(&file, op))
         .collect();
     let client_impl = (!methods.is_empty()).then(|| {
         quote! {
-            impl crate::runtime::Client {
+            impl super::Client {
                 #(#methods)*
             }
         }
     });
-    let builders = api.operations.iter().map(|op| builder(op, api));
-    let pages = api.pages.iter().map(|page| page_impl(api, page));
+    let builders: Vec<TokenStream> = api.operations.iter().map(|op| builder(&file, op)).collect();
+    let pages: Vec<TokenStream> = api
+        .pages
+        .iter()
+        .map(|page| page_impl(&file, page))
+        .collect();
+    let uses = file.use_lines();
     quote! {
         #![doc = " One request builder per operation."]
         #![doc = ""]
@@ -32,6 +38,8 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
         #![doc = " `.send().await` (or `.await` the builder itself), or `.send_with_meta().await` for"]
         #![doc = " the status, request id and headers as well."]
         #![allow(clippy::doc_markdown, clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+
+        #uses
 
         #client_impl
 
@@ -50,18 +58,18 @@ fn target(input: &Input) -> TokenStream {
     }
 }
 
-fn response_type(api: &Api, op: &Operation) -> TokenStream {
+fn response_type(file: &File<'_>, op: &Operation) -> TokenStream {
     match &op.response.kind {
         ResponseKind::Empty => quote!(()),
-        ResponseKind::Json(ty) => type_tokens(api, ty, From::Builders),
+        ResponseKind::Json(ty) => file.ty(ty),
         ResponseKind::Text => quote!(String),
-        ResponseKind::Bytes => quote!(crate::runtime::Bytes),
-        ResponseKind::EventStream => quote!(crate::runtime::ByteStream),
-        ResponseKind::ByStatus(id) => type_tokens(api, &TypeRef::Named(*id), From::Builders),
+        ResponseKind::Bytes => file.runtime("Bytes"),
+        ResponseKind::EventStream => file.runtime("ByteStream"),
+        ResponseKind::ByStatus(id) => file.ty(&TypeRef::Named(*id)),
     }
 }
 
-fn client_method(op: &Operation, api: &Api) -> TokenStream {
+fn client_method(file: &File<'_>, op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut doc = op
@@ -83,14 +91,14 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
         .filter(|i| i.role == InputRole::Argument)
         .map(|i| {
             let id = ident(&i.name);
-            let (ty, _) = argument(api, &i.ty, &id);
+            let (ty, _) = file.argument(&i.ty, &id);
             quote!(#id: #ty)
         });
     let init = |input: &Input| {
         let id = ident(&input.name);
         match input.role {
             InputRole::Argument => {
-                let (_, convert) = argument(api, &input.ty, &id);
+                let (_, convert) = file.argument(&input.ty, &id);
                 if input.optional {
                     quote!(#id: Some(#convert),)
                 } else {
@@ -113,7 +121,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
             .iter()
             .filter(|i| i.target == InputTarget::BodyField)
             .map(init);
-        let ty = type_tokens(api, &body.ty, From::Builders);
+        let ty = file.ty(&body.ty);
         fields.push(quote!(body: #ty { #(#values)* },));
     }
     quote! {
@@ -127,7 +135,7 @@ fn client_method(op: &Operation, api: &Api) -> TokenStream {
     }
 }
 
-fn builder(op: &Operation, api: &Api) -> TokenStream {
+fn builder(file: &File<'_>, op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
     let doc = format!(
         "Request builder for `Client::{}`: `{} {}`.\n\nSet optional inputs with its methods, then \
@@ -143,27 +151,28 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         .filter(|i| matches!(i.target, InputTarget::Param(_)))
         .map(|input| {
             let id = ident(&input.name);
-            let ty = optional_type(api, &input.ty, input.optional, From::Builders);
+            let ty = file.optional_ty(&input.ty, input.optional);
             quote!(#id: #ty,)
         })
         .chain(op.body.as_ref().map(|body| {
-            let ty = optional_type(api, &body.ty, body.optional, From::Builders);
+            let ty = file.optional_ty(&body.ty, body.optional);
             quote!(body: #ty,)
         }));
     let setters = op
         .inputs
         .iter()
         .filter(|i| i.role == InputRole::Setter)
-        .map(|i| setter(api, i));
-    let send = send(op, api);
-    let response = response_type(api, op);
-    let stream = op.pagination.as_ref().map(|p| stream_methods(api, op, p));
+        .map(|i| setter(file, i));
+    let send = send(file, op);
+    let response = response_type(file, op);
+    let stream = op.pagination.as_ref().map(|p| stream_methods(file, op, p));
+    let into_future = file.runtime("into_future");
     quote! {
         #doc
         #[derive(Debug, Clone)]
         #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
         pub struct #name {
-            client: crate::runtime::Client,
+            client: super::Client,
             #(#fields)*
         }
 
@@ -172,17 +181,17 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             #send
         }
 
-        crate::runtime::into_future!(#name => #response);
+        #into_future!(#name => #response);
 
         #stream
     }
 }
 
-fn setter(api: &Api, input: &Input) -> TokenStream {
+fn setter(file: &File<'_>, input: &Input) -> TokenStream {
     let id = ident(&input.name);
     let fallback = format!("Sets `{}`.", input.name.trim_start_matches("r#"));
     let doc = doc_attrs(Some(input.doc.as_deref().unwrap_or(&fallback)));
-    let (ty, convert) = argument(api, &input.ty, &id);
+    let (ty, convert) = file.argument(&input.ty, &id);
     let target = target(input);
     let value = if input.optional {
         quote!(Some(#convert))
@@ -198,12 +207,15 @@ fn setter(api: &Api, input: &Input) -> TokenStream {
     }
 }
 
-fn send(op: &Operation, api: &Api) -> TokenStream {
-    let response = response_type(api, op);
+fn send(file: &File<'_>, op: &Operation) -> TokenStream {
+    let api = file.api;
+    let rt = file.runtime_module();
+    let result = file.result();
+    let response = response_type(file, op);
     let http_method = format_ident!("{}", op.method.as_str());
     let operation_id = &op.id;
     let template = &op.path.template;
-    let path = path_expr(op);
+    let path = path_expr(file, op);
     let mut steps = Vec::new();
     for (name, value) in &op.fixed_query {
         steps.push(quote!(request.query(#name, #value);));
@@ -232,17 +244,17 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
                 quote!(request.query_json(#wire, &self.#id)?;)
             }
             (ParamLocation::Query, ParamStyle::Text) => quote! {
-                if let Some(text) = crate::runtime::plain_text(&self.#id)? {
+                if let Some(text) = #rt::plain_text(&self.#id)? {
                     request.query(#wire, &text);
                 }
             },
             (ParamLocation::Header, ParamStyle::Text) => quote! {
-                if let Some(text) = crate::runtime::plain_text(&self.#id)? {
+                if let Some(text) = #rt::plain_text(&self.#id)? {
                     request.header(#wire, &text)?;
                 }
             },
             (ParamLocation::Cookie, ParamStyle::Text) => quote! {
-                if let Some(text) = crate::runtime::plain_text(&self.#id)? {
+                if let Some(text) = #rt::plain_text(&self.#id)? {
                     request.cookie(#wire, &text);
                 }
             },
@@ -252,23 +264,23 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
             }
             (ParamLocation::Header, _) => quote!(request.header(#wire, &self.#id)?;),
             (ParamLocation::Cookie, ParamStyle::Json) => {
-                quote!(request.cookie(#wire, &crate::runtime::json_text(&self.#id)?);)
+                quote!(request.cookie(#wire, &#rt::json_text(&self.#id)?);)
             }
             (ParamLocation::Cookie, _) => quote!(request.cookie(#wire, &self.#id);),
         };
         steps.push(step);
     }
     if let Some(body) = &op.body {
-        steps.push(body_step(body));
+        steps.push(body_step(file, body));
     }
     let execute = match &op.response.kind {
-        ResponseKind::Empty => quote!(self.client.execute_empty(request).await),
-        ResponseKind::Json(_) => quote!(self.client.execute_json(request).await),
-        ResponseKind::Text => quote!(self.client.execute_text(request).await),
-        ResponseKind::Bytes => quote!(self.client.execute_bytes(request).await),
-        ResponseKind::EventStream => quote!(self.client.execute_stream(request).await),
+        ResponseKind::Empty => quote!(self.client.transport.execute_empty(request).await),
+        ResponseKind::Json(_) => quote!(self.client.transport.execute_json(request).await),
+        ResponseKind::Text => quote!(self.client.transport.execute_text(request).await),
+        ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(request).await),
+        ResponseKind::EventStream => quote!(self.client.transport.execute_stream(request).await),
         ResponseKind::ByStatus(id) => {
-            let ty = type_tokens(api, &TypeRef::Named(*id), From::Builders);
+            let ty = file.ty(&TypeRef::Named(*id));
             let variants = status_variants(api, *id);
             let arms = variants.iter().map(|v| {
                 let status = v.status;
@@ -286,7 +298,7 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
                     None => quote!(_ => Ok(#ty::#variant),),
                 }
             });
-            quote!(self.client.execute_decode(request, |status, body| match status { #(#arms)* #fallback }).await)
+            quote!(self.client.transport.execute_decode(request, |status, body| match status { #(#arms)* #fallback }).await)
         }
     };
     let mutable = (!steps.is_empty()).then(|| quote!(mut));
@@ -295,31 +307,31 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
             /// Sends the request asking for a `text/event-stream` response, and returns its
             /// body as a stream of byte chunks as they arrive. (Set the body's `stream` field
             /// where the API asks for one.)
-            pub async fn send_stream(self) -> crate::runtime::Result<crate::runtime::ByteStream> {
+            pub async fn send_stream(self) -> #result<#rt::ByteStream> {
                 let mut request = self.request()?;
                 request.accept_event_stream();
-                self.client.execute_stream(request).await.map(crate::runtime::ApiResponse::into_inner)
+                self.client.transport.execute_stream(request).await.map(#rt::ApiResponse::into_inner)
             }
         }
     });
     quote! {
         /// Sends the request and returns the decoded response.
-        pub async fn send(self) -> crate::runtime::Result<#response> {
-            self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+        pub async fn send(self) -> #result<#response> {
+            self.send_with_meta().await.map(#rt::ApiResponse::into_inner)
         }
 
         /// Sends the request and returns the decoded response with its status, request id
         /// and headers.
-        pub async fn send_with_meta(self) -> crate::runtime::Result<crate::runtime::ApiResponse<#response>> {
+        pub async fn send_with_meta(self) -> #result<#rt::ApiResponse<#response>> {
             let request = self.request()?;
             #execute
         }
 
         #stream
 
-        fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-            let #mutable request = crate::runtime::Request::new(
-                crate::runtime::Method::#http_method,
+        fn request(&self) -> #result<#rt::Request> {
+            let #mutable request = #rt::Request::new(
+                #rt::Method::#http_method,
                 #operation_id,
                 #template,
                 #path,
@@ -331,7 +343,7 @@ fn send(op: &Operation, api: &Api) -> TokenStream {
 }
 
 /// The statement that puts the body into the request.
-fn body_step(body: &crate::ir::Body) -> TokenStream {
+fn body_step(file: &File<'_>, body: &crate::ir::Body) -> TokenStream {
     match &body.kind {
         BodyKind::Json(media) if media == "application/json" => {
             if body.optional {
@@ -375,8 +387,9 @@ fn body_step(body: &crate::ir::Body) -> TokenStream {
                     PartKind::Json => quote!(form.json(#wire, &body.#id)?;),
                 }
             });
+            let multipart = file.runtime("Multipart");
             let build = quote! {
-                let mut form = crate::runtime::Multipart::new();
+                let mut form = #multipart::new();
                 #(#parts)*
                 request.multipart(form);
             };
@@ -391,7 +404,8 @@ fn body_step(body: &crate::ir::Body) -> TokenStream {
 
 /// The request path: the template's literals with each parameter percent-encoded as one
 /// path segment (`label` style prefixes a `.`, `matrix` style `;name=`).
-fn path_expr(op: &Operation) -> TokenStream {
+fn path_expr(file: &File<'_>, op: &Operation) -> TokenStream {
+    let rt = file.runtime_module();
     let mut parts = Vec::new();
     for segment in &op.path.segments {
         match segment {
@@ -409,9 +423,9 @@ fn path_expr(op: &Operation) -> TokenStream {
                     _ => {}
                 }
                 match param.style {
-                    ParamStyle::Json => parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::json_text(&self.#id)?)?)),
-                    ParamStyle::Text => parts.push(quote!(&crate::runtime::encode_path(#wire, &crate::runtime::plain_text(&self.#id)?.unwrap_or_default())?)),
-                    _ => parts.push(quote!(&crate::runtime::encode_path(#wire, &self.#id)?)),
+                    ParamStyle::Json => parts.push(quote!(&#rt::encode_path(#wire, &#rt::json_text(&self.#id)?)?)),
+                    ParamStyle::Text => parts.push(quote!(&#rt::encode_path(#wire, &#rt::plain_text(&self.#id)?.unwrap_or_default())?)),
+                    _ => parts.push(quote!(&#rt::encode_path(#wire, &self.#id)?)),
                 }
             }
         }
@@ -431,39 +445,42 @@ fn path_expr(op: &Operation) -> TokenStream {
     }
 }
 
-fn stream_methods(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
+fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> TokenStream {
     let name = ident(&op.builder_name);
-    let page = &api.pages[p.page];
-    let item = type_tokens(api, &page.item_type, From::Builders);
-    let page = type_tokens(api, &TypeRef::Named(page.ty), From::Builders);
+    let rt = file.runtime_module();
+    let result = file.result();
+    let page = &file.api.pages[p.page];
+    let item = file.ty(&page.item_type);
+    let page = file.ty(&TypeRef::Named(page.ty));
     let cursor = ident(&p.cursor_param);
     quote! {
         impl #name {
             /// Walks every page, following the cursor, as a stream of items. Only one page
             /// is held in memory at a time; `limit` sets the page size and the other inputs
             /// apply to every page.
-            pub fn into_stream(self) -> impl crate::runtime::Stream<Item = crate::runtime::Result<#item>> + Send + Unpin + 'static {
-                crate::runtime::paginate(self)
+            pub fn into_stream(self) -> impl #rt::Stream<Item = #result<#item>> + Send + Unpin + 'static {
+                #rt::paginate(self)
             }
         }
 
-        impl crate::runtime::Paginated for #name {
+        impl #rt::Paginated for #name {
             type Page = #page;
 
             fn set_cursor(&mut self, cursor: String) {
                 self.#cursor = Some(cursor);
             }
 
-            fn fetch(self) -> crate::runtime::BoxFuture<crate::runtime::Result<Self::Page>> {
+            fn fetch(self) -> #rt::BoxFuture<#result<Self::Page>> {
                 Box::pin(self.send())
             }
         }
     }
 }
 
-fn page_impl(api: &Api, p: &Page) -> TokenStream {
-    let page = type_tokens(api, &TypeRef::Named(p.ty), From::Builders);
-    let item = type_tokens(api, &p.item_type, From::Builders);
+fn page_impl(file: &File<'_>, p: &Page) -> TokenStream {
+    let rt = file.runtime_module();
+    let page = file.ty(&TypeRef::Named(p.ty));
+    let item = file.ty(&p.item_type);
     let items = ident(&p.items_field);
     let has_more = ident(&p.has_more_field);
     let next = ident(&p.next_cursor_field);
@@ -478,7 +495,7 @@ fn page_impl(api: &Api, p: &Page) -> TokenStream {
         quote!(Some(self.#next))
     };
     quote! {
-        impl crate::runtime::Page for #page {
+        impl #rt::Page for #page {
             type Item = #item;
 
             fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {

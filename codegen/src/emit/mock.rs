@@ -1,14 +1,16 @@
-//! Operations → `mock.rs` (behind the client's `mock` feature): a typed expectation per
-//! operation on the runtime's `MockServer`, with a matcher per path parameter and the
-//! operation's own response type for `.returns(…)`.
+//! Operations → `mock.rs` (behind the client's `mock` feature): the crate's `MockServer`
+//! (defined by the runtime's `mock!` macro) with a typed expectation per operation, a
+//! matcher per path parameter and the operation's own response type for `.returns(…)`.
 
-use super::{From, argument, doc_path, status_variants, type_tokens};
+use super::{File, RUNTIME_CRATE, doc_path, status_variants};
 use crate::ir::{Api, Operation, ParamStyle, ResponseKind, TypeRef};
 use crate::names::ident;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub(crate) fn mock(api: &Api) -> TokenStream {
+    let file = File::new(api);
+    let runtime = format_ident!("{RUNTIME_CRATE}");
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.mock_method);
         let marker = ident(&op.builder_name);
@@ -20,22 +22,33 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub fn #method(&self) -> crate::runtime::mock::Expectation<'_, #marker> {
+            pub fn #method(&self) -> Expectation<'_, #marker> {
                 self.expect()
             }
         }
     });
     let impl_block = (!api.operations.is_empty()).then(|| {
         quote! {
-            impl crate::runtime::mock::MockServer {
+            impl MockServer {
                 #(#methods)*
             }
         }
     });
-    let markers = api.operations.iter().map(|op| marker(api, op));
+    let markers: Vec<TokenStream> = api.operations.iter().map(|op| marker(&file, op)).collect();
+    let uses = file.use_lines();
     quote! {
-        #![doc = " Typed expectations per operation for [`MockServer`](crate::mock::MockServer)."]
+        #![doc = " Typed test doubles for code that uses this client: [`MockServer`], a local server"]
+        #![doc = " with a method per operation that returns an [`Expectation`] for it. Its path"]
+        #![doc = " parameters have typed matchers, and [`Expectation::returns`] takes the operation's"]
+        #![doc = " response type, so a test cannot answer with a body of the wrong shape. A request"]
+        #![doc = " that no expectation matches gets a `404`."]
         #![allow(clippy::doc_markdown)]
+
+        #uses
+
+        pub use #runtime::mock::{MOCK_API_KEY, MockHandle, MockOperation, ResponseTemplate};
+
+        #runtime::mock!(super::Client, super::ClientBuilder);
 
         #impl_block
 
@@ -43,7 +56,7 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
     }
 }
 
-fn marker(api: &Api, op: &Operation) -> TokenStream {
+fn marker(file: &File<'_>, op: &Operation) -> TokenStream {
     let marker = ident(&op.builder_name);
     let doc = format!(
         " The `{}` operation (`{} {}`), for [`MockServer`](crate::mock::MockServer).",
@@ -56,10 +69,10 @@ fn marker(api: &Api, op: &Operation) -> TokenStream {
     let template = &op.path.template;
     let (response, encode) = match &op.response.kind {
         ResponseKind::Empty => (quote!(()), quote!((200, "text/plain", Vec::new()))),
-        ResponseKind::Json(ty) => (
-            type_tokens(api, ty, From::Builders),
-            quote!(crate::runtime::mock::json_body(200, response)),
-        ),
+        ResponseKind::Json(ty) => (file.ty(ty), {
+            let json_body = file.runtime("json_body");
+            quote!(#json_body(200, response))
+        }),
         ResponseKind::Text => (
             quote!(String),
             quote!((200, "text/plain", response.clone().into_bytes())),
@@ -69,18 +82,19 @@ fn marker(api: &Api, op: &Operation) -> TokenStream {
             quote!((200, "text/event-stream", response.clone().into_bytes())),
         ),
         ResponseKind::Bytes => (
-            quote!(crate::runtime::Bytes),
+            file.runtime("Bytes"),
             quote!((200, "application/octet-stream", response.to_vec())),
         ),
         ResponseKind::ByStatus(id) => {
-            let ty = type_tokens(api, &TypeRef::Named(*id), From::Builders);
-            let variants = status_variants(api, *id);
+            let ty = file.ty(&TypeRef::Named(*id));
+            let json_body = file.runtime("json_body");
+            let variants = status_variants(file.api, *id);
             let arms = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let status = v.status;
                 match &v.ty {
                     Some(_) => {
-                        quote!(#ty::#variant(body) => crate::runtime::mock::json_body(#status, body),)
+                        quote!(#ty::#variant(body) => #json_body(#status, body),)
                     }
                     None => quote!(#ty::#variant => (#status, "text/plain", Vec::new()),),
                 }
@@ -97,23 +111,24 @@ fn marker(api: &Api, op: &Operation) -> TokenStream {
             let p = &op.params[m.param];
             let id = ident(&m.name);
             let wire = &p.wire_name;
-            let (arg, convert) = argument(api, &p.ty, &id);
-            let stored = type_tokens(api, &p.ty, From::Builders);
+            let (arg, convert) = file.argument(&p.ty, &id);
+            let stored = file.ty(&p.ty);
             let doc = format!(" Only requests whose `{wire}` is this value.");
-            // The segment as the client writes it (see `emit::operations::path_expr`).
+            // The segment as the client writes it (see the builders' `path_expr`).
             let prefix = match p.style {
                 ParamStyle::Label => ".".to_owned(),
                 ParamStyle::Matrix => format!(";{wire}="),
                 _ => String::new(),
             };
             let value = match p.style {
-                ParamStyle::Json => quote!(&crate::runtime::json_text(&value).unwrap_or_default()),
-                ParamStyle::Text => quote!(
-                    &crate::runtime::plain_text(&value)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default()
-                ),
+                ParamStyle::Json => {
+                    let json_text = file.runtime("json_text");
+                    quote!(&#json_text(&value).unwrap_or_default())
+                }
+                ParamStyle::Text => {
+                    let plain_text = file.runtime("plain_text");
+                    quote!(&#plain_text(&value).ok().flatten().unwrap_or_default())
+                }
                 _ => quote!(&value),
             };
             quote! {
@@ -127,7 +142,7 @@ fn marker(api: &Api, op: &Operation) -> TokenStream {
         .collect::<Vec<_>>();
     let matcher_impl = (!matchers.is_empty()).then(|| {
         quote! {
-            impl crate::runtime::mock::Expectation<'_, #marker> {
+            impl Expectation<'_, #marker> {
                 #(#matchers)*
             }
         }
@@ -137,7 +152,7 @@ fn marker(api: &Api, op: &Operation) -> TokenStream {
         #[derive(Debug)]
         pub enum #marker {}
 
-        impl crate::runtime::mock::MockOperation for #marker {
+        impl MockOperation for #marker {
             type Response = #response;
             const OPERATION: &'static str = #operation;
             const METHOD: &'static str = #method;

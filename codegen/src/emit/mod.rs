@@ -4,6 +4,7 @@
 //! What several of them render the same way (a type, an argument) is in this module.
 
 mod builders;
+mod crate_root;
 mod docs;
 mod mock;
 mod models;
@@ -15,22 +16,41 @@ use crate::names::ident;
 use crate::render::render;
 use crate::{Error, GeneratedFile};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
+use std::cell::RefCell;
 
 pub(crate) use docs::doc_attrs;
 
 pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
-    Ok(vec![
+    let modules = vec![
         render("mod.rs", module_root(api))?,
         render("models.rs", models::models(api))?,
         render("builders.rs", builders::builders(api))?,
         render("resources.rs", resources::resources(api))?,
         render("mock.rs", mock::mock(api))?,
         render("spec_examples.rs", spec_examples::spec_examples(api))?,
-    ])
+    ];
+    let Some(manifest) = &api.standalone else {
+        return Ok(modules);
+    };
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: crate_root::manifest(manifest),
+        },
+        render("src/lib.rs", crate_root::lib(api))?,
+    ];
+    files.extend(modules.into_iter().map(|file| GeneratedFile {
+        path: format!("src/generated/{}", file.path),
+        contents: file.contents,
+    }));
+    Ok(files)
 }
 
-/// `mod.rs`: the submodules and what the runtime needs to know about this API.
+/// The crate every generated file reaches the runtime through.
+const RUNTIME_CRATE: &str = "apigen_runtime";
+
+/// `mod.rs`: the submodules, what users need from the runtime, and the API's `Client`.
 fn module_root(api: &Api) -> TokenStream {
     let title = format!("{} (version {})", api.title, api.version);
     let mut doc = format!("The generated part of the client for {title}.");
@@ -39,6 +59,7 @@ fn module_root(api: &Api) -> TokenStream {
         doc.push_str(description.trim());
     }
     let doc = docs::inner_doc_attrs(&doc);
+    let runtime = format_ident!("{RUNTIME_CRATE}");
     let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
     let api_key_env = &api.environment.api_key;
     let base_url_env = &api.environment.base_url;
@@ -60,104 +81,184 @@ fn module_root(api: &Api) -> TokenStream {
         #[cfg(test)]
         mod spec_examples;
 
+        pub use #runtime::{
+            ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
+            Result,
+        };
+
         /// What the runtime needs to know about this API.
-        pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
+        const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {
             title: #title,
             default_base_url: #base_url,
             api_key_env: #api_key_env,
             base_url_env: #base_url_env,
-            auth: crate::runtime::AuthScheme::#auth,
+            auth: #runtime::__private::AuthScheme::#auth,
             operations: #operations,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"),
         };
+
+        // `Client` and `ClientBuilder`; the literals name the environment variables in their docs.
+        #runtime::client!(API, #api_key_env, #base_url_env, #base_url);
     }
 }
 
-/// Where a type is written from: inside `models`, named types need no path.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum From {
-    Models,
-    Builders,
+/// One generated file as it is being written: what it refers to outside itself, so that
+/// its `use` lines are exactly the ones it needs (an unused one would be a warning).
+struct File<'a> {
+    api: &'a Api,
+    /// Whether this is `models.rs`, where models need no path.
+    in_models: bool,
+    uses: RefCell<Uses>,
 }
 
-/// The Rust type for a type reference.
-fn type_tokens(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::U64 => quote!(u64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Bytes => quote!(crate::runtime::Bytes),
-        TypeRef::File => quote!(crate::runtime::FileUpload),
-        TypeRef::Named(id) => {
-            let ident = ident(&api.types[id.0].name);
-            match from {
-                From::Models => quote!(#ident),
-                From::Builders => quote!(super::models::#ident),
+#[derive(Default)]
+struct Uses {
+    /// `use apigen_runtime::__private as runtime;`
+    runtime: bool,
+    /// `use super::models;`
+    models: bool,
+    /// `use apigen_runtime::Result;`
+    result: bool,
+}
+
+impl<'a> File<'a> {
+    fn new(api: &'a Api) -> Self {
+        File {
+            api,
+            in_models: false,
+            uses: RefCell::default(),
+        }
+    }
+
+    fn models(api: &'a Api) -> Self {
+        File {
+            in_models: true,
+            ..File::new(api)
+        }
+    }
+
+    /// `runtime::<name>`: an item of the runtime (generated code reaches it through the
+    /// runtime's `__private` module, which also re-exports its public items).
+    fn runtime(&self, name: &str) -> TokenStream {
+        self.uses.borrow_mut().runtime = true;
+        let name = format_ident!("{name}");
+        quote!(runtime::#name)
+    }
+
+    /// `runtime`, the module through which generated code reaches the runtime.
+    fn runtime_module(&self) -> TokenStream {
+        self.uses.borrow_mut().runtime = true;
+        quote!(runtime)
+    }
+
+    /// The runtime's `Result`.
+    fn result(&self) -> TokenStream {
+        self.uses.borrow_mut().result = true;
+        quote!(Result)
+    }
+
+    /// A named type: `models::<Name>`, or `<Name>` inside `models`.
+    fn model(&self, id: TypeId) -> TokenStream {
+        let name = ident(&self.api.types[id.0].name);
+        if self.in_models {
+            quote!(#name)
+        } else {
+            self.uses.borrow_mut().models = true;
+            quote!(models::#name)
+        }
+    }
+
+    /// The `use` lines of what was referred to.
+    fn use_lines(&self) -> TokenStream {
+        let uses = self.uses.borrow();
+        let runtime = format_ident!("{RUNTIME_CRATE}");
+        let models = uses.models.then(|| {
+            quote!(
+                use super::models;
+            )
+        });
+        let result = uses.result.then(|| quote!(use #runtime::Result;));
+        let private = uses
+            .runtime
+            .then(|| quote!(use #runtime::__private as runtime;));
+        quote!(#models #result #private)
+    }
+
+    /// The Rust type for a type reference.
+    fn ty(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::String => quote!(String),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::I32 => quote!(i32),
+            TypeRef::I64 => quote!(i64),
+            TypeRef::U64 => quote!(u64),
+            TypeRef::F32 => quote!(f32),
+            TypeRef::F64 => quote!(f64),
+            TypeRef::Json => quote!(serde_json::Value),
+            TypeRef::Bytes => self.runtime("Bytes"),
+            TypeRef::File => self.runtime("FileUpload"),
+            TypeRef::Named(id) => self.model(*id),
+            TypeRef::Vec(inner) => {
+                let inner = self.ty(inner);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = self.ty(inner);
+                quote!(std::collections::BTreeMap<String, #inner>)
+            }
+            TypeRef::Boxed(inner) => {
+                let inner = self.ty(inner);
+                quote!(Box<#inner>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.ty(inner);
+                quote!(Option<#inner>)
             }
         }
-        TypeRef::Vec(inner) => {
-            let inner = type_tokens(api, inner, from);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_tokens(api, inner, from);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = type_tokens(api, inner, from);
-            quote!(Box<#inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(api, inner, from);
-            quote!(Option<#inner>)
+    }
+
+    /// The type of a value kept as an `Option` when `optional` (and not already one).
+    fn optional_ty(&self, ty: &TypeRef, optional: bool) -> TokenStream {
+        match ty {
+            TypeRef::Nullable(_) => self.ty(ty),
+            _ if optional => {
+                let inner = self.ty(ty);
+                quote!(Option<#inner>)
+            }
+            _ => self.ty(ty),
         }
     }
-}
 
-/// The type of a value kept as an `Option` when `optional` (and not already one).
-fn optional_type(api: &Api, ty: &TypeRef, optional: bool, from: From) -> TokenStream {
-    match ty {
-        TypeRef::Nullable(_) => type_tokens(api, ty, from),
-        _ if optional => {
-            let inner = type_tokens(api, ty, from);
-            quote!(Option<#inner>)
+    /// The type a method takes for a value of `ty`, and how to turn the argument into the
+    /// value.
+    fn argument(&self, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+        let ty = match ty {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        };
+        match ty {
+            TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
+            TypeRef::Vec(item) if **item == TypeRef::String => (
+                quote!(impl IntoIterator<Item = impl Into<String>>),
+                quote!(#value.into_iter().map(Into::into).collect()),
+            ),
+            TypeRef::Vec(item) => {
+                let item = self.ty(item);
+                (
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(#value.into_iter().collect()),
+                )
+            }
+            TypeRef::Boxed(inner) => {
+                let inner = self.ty(inner);
+                (quote!(#inner), quote!(Box::new(#value)))
+            }
+            TypeRef::Bytes => {
+                let bytes = self.runtime("Bytes");
+                (quote!(impl Into<#bytes>), quote!(#value.into()))
+            }
+            other => (self.ty(other), quote!(#value)),
         }
-        _ => type_tokens(api, ty, from),
-    }
-}
-
-/// The type a method takes for a value of `ty`, and how to turn the argument into the value.
-fn argument(api: &Api, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
-    let ty = match ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    };
-    match ty {
-        TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
-        TypeRef::Vec(item) if **item == TypeRef::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#value.into_iter().map(Into::into).collect()),
-        ),
-        TypeRef::Vec(item) => {
-            let item = type_tokens(api, item, From::Builders);
-            (
-                quote!(impl IntoIterator<Item = #item>),
-                quote!(#value.into_iter().collect()),
-            )
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = type_tokens(api, inner, From::Builders);
-            (quote!(#inner), quote!(Box::new(#value)))
-        }
-        TypeRef::Bytes => (
-            quote!(impl Into<crate::runtime::Bytes>),
-            quote!(#value.into()),
-        ),
-        other => (type_tokens(api, other, From::Builders), quote!(#value)),
     }
 }
 

@@ -1,13 +1,15 @@
 //! Named types → `models.rs`.
 
-use super::{From, doc_attrs, optional_type, type_tokens};
+use super::{File, doc_attrs};
 use crate::ir::{Api, Field, TypeDef, TypeKind};
 use crate::names::ident;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| type_def(api, def));
+    let file = File::models(api);
+    let items: Vec<TokenStream> = api.types.iter().map(|def| type_def(&file, def)).collect();
+    let uses = file.use_lines();
     quote! {
         #![doc = " The types of the API's requests and responses, one per schema."]
         #![doc = ""]
@@ -15,11 +17,13 @@ pub(crate) fn models(api: &Api) -> TokenStream {
         #![doc = " does not know in their `Other` variant; unknown fields are ignored."]
         #![allow(clippy::doc_markdown, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
+        #uses
+
         #(#items)*
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let fallback = format!("The `{}` schema.", def.name);
     let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&fallback)));
@@ -28,9 +32,10 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             let fields = &s.fields;
             let all_optional = fields.iter().all(|f| f.optional);
             let default = all_optional.then(|| quote!(Default,));
-            let mut field_tokens: Vec<TokenStream> = fields.iter().map(|f| field(api, f)).collect();
+            let mut field_tokens: Vec<TokenStream> =
+                fields.iter().map(|f| field(file, f)).collect();
             let additional_field = s.additional.as_ref().map(|additional| {
-                let ty = type_tokens(api, &additional.ty, From::Models);
+                let ty = file.ty(&additional.ty);
                 let field_ident = ident(&additional.field);
                 field_tokens.push(quote! {
                     /// Properties beyond the ones listed above.
@@ -39,7 +44,8 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 });
                 field_ident
             });
-            let deserialize = struct_deserialize(api, &def.name, fields, additional_field.as_ref());
+            let deserialize =
+                struct_deserialize(file, &def.name, fields, additional_field.as_ref());
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
@@ -50,6 +56,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::StringEnum { variants } => {
+            let string_enum = file.runtime("string_enum");
             let to_wire = variants.iter().map(|v| {
                 let vname = ident(&v.name);
                 let wire = &v.wire;
@@ -97,13 +104,13 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                         }
                     }
                 }
-                crate::runtime::string_enum!(#name);
+                #string_enum!(#name);
             }
         }
         TypeKind::Untagged { variants } => {
             let variant_defs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let ty = type_tokens(api, &v.ty, From::Models);
+                let ty = file.ty(&v.ty);
                 let doc = format!(" The `{}` shape.", v.name);
                 quote!(#[doc = #doc] #vname(#ty),)
             });
@@ -119,15 +126,17 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Tagged { tag, variants } => {
             let variant_defs = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let ty = type_tokens(api, &v.ty, From::Models);
+                let ty = file.ty(&v.ty);
                 let doc = format!(" `{tag}: {}`.", v.tag_value.replace('`', "'"));
                 quote!(#[doc = #doc] #vname(#ty),)
             });
             let tag_values = variants.iter().map(|v| &v.tag_value);
+            let from_value = file.runtime("from_value");
+            let tag_index = file.runtime("tag_index");
             let arms = variants.iter().enumerate().map(|(i, v)| {
                 let vname = ident(&v.name);
                 let i = Literal::usize_unsuffixed(i);
-                quote!(Some(#i) => Self::#vname(crate::runtime::from_value(value)?),)
+                quote!(Some(#i) => Self::#vname(#from_value(value)?),)
             });
             quote! {
                 #doc
@@ -141,7 +150,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(match crate::runtime::tag_index(&value, #tag, &[#(#tag_values),*]) {
+                        Ok(match #tag_index(&value, #tag, &[#(#tag_values),*]) {
                             #(#arms)*
                             _ => Self::Other(value),
                         })
@@ -150,7 +159,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Alias(target) => {
-            let ty = type_tokens(api, target, From::Models);
+            let ty = file.ty(target);
             quote! {
                 #doc
                 pub type #name = #ty;
@@ -162,7 +171,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 let doc = format!(" Status {}.", v.status);
                 match &v.ty {
                     Some(ty) => {
-                        let ty = type_tokens(api, ty, From::Models);
+                        let ty = file.ty(ty);
                         quote!(#[doc = #doc] #vname(#ty),)
                     }
                     None => quote!(#[doc = #doc] #vname,),
@@ -177,7 +186,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Newtype(target) => {
-            let ty = type_tokens(api, target, From::Models);
+            let ty = file.ty(target);
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -191,11 +200,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field(api: &Api, f: &Field) -> TokenStream {
+fn field(file: &File<'_>, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let fallback = format!("The `{}` property.", f.wire_name);
     let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
-    let ty = optional_type(api, &f.ty, f.optional, From::Models);
+    let ty = file.optional_ty(&f.ty, f.optional);
     let unraw = f.name.trim_start_matches("r#");
     let rename = (unraw != f.wire_name).then(|| {
         let wire = &f.wire_name;
@@ -217,7 +226,7 @@ fn field(api: &Api, f: &Field) -> TokenStream {
 /// read absent or `null` as `None`; unknown properties are skipped (or kept in the
 /// additional-properties map).
 fn struct_deserialize(
-    api: &Api,
+    file: &File<'_>,
     name: &str,
     fields: &[Field],
     additional: Option<&proc_macro2::Ident>,
@@ -228,7 +237,7 @@ fn struct_deserialize(
         .map(|i| quote::format_ident!("f{i}"))
         .collect();
     let declare = fields.iter().zip(&slots).map(|(f, slot)| {
-        let field_ty = optional_type(api, &f.ty, f.optional, From::Models);
+        let field_ty = file.optional_ty(&f.ty, f.optional);
         if f.optional {
             quote!(let mut #slot: #field_ty = None;)
         } else {
@@ -249,13 +258,14 @@ fn struct_deserialize(
     };
     let declare_extra =
         additional.map(|_| quote!(let mut extra = std::collections::BTreeMap::new();));
+    let required = file.runtime("required");
     let build = fields.iter().zip(&slots).map(|(f, slot)| {
         let field = ident(&f.name);
         let wire = &f.wire_name;
         if f.optional {
             quote!(#field: #slot,)
         } else {
-            quote!(#field: crate::runtime::required(#slot, #wire)?,)
+            quote!(#field: #required(#slot, #wire)?,)
         }
     });
     let build_extra = additional.map(|field| quote!(#field: extra,));
@@ -280,18 +290,21 @@ fn struct_deserialize(
     };
     // The visitor itself is the runtime's, shared by every struct: each struct brings only
     // the body that reads its fields.
+    let visitor = file.runtime("StructVisitor");
+    let decode_map = file.runtime("DecodeMap");
+    let key = file.runtime("Key");
     quote! {
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+                deserializer.deserialize_map(#visitor::<Self>::new())
             }
         }
-        impl<'de> crate::runtime::DecodeMap<'de> for #ty {
+        impl<'de> #decode_map<'de> for #ty {
             const EXPECTING: &'static str = #expecting;
             fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #(#declare)*
                 #declare_extra
-                while let Some(#key_binding) = map.next_key::<crate::runtime::Key<'de>>()? {
+                while let Some(#key_binding) = map.next_key::<#key<'de>>()? {
                     #body
                 }
                 Ok(#ty { #(#build)* #build_extra })

@@ -1,23 +1,29 @@
 //! The resource tree → `resources.rs`: a type per resource, accessors that reach it, and
 //! methods that call the operations with the captured path parameters filled in.
 
-use super::{From, argument, doc_attrs, type_tokens};
+use super::{File, doc_attrs};
 use crate::ir::{Accessor, Api, InputRole, Resource, ResourceMethod};
 use crate::names::ident;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 pub(crate) fn resources(api: &Api) -> TokenStream {
+    let file = File::new(api);
     let tree = &api.resources;
     let root_methods: Vec<TokenStream> = tree
         .client_accessors
         .iter()
-        .map(|a| accessor(api, a, 0, true))
+        .map(|a| accessor(&file, a, 0, true))
         .collect();
-    let items = tree.nodes.iter().map(|node| resource(api, node));
+    let items: Vec<TokenStream> = tree
+        .nodes
+        .iter()
+        .map(|node| resource(&file, node))
+        .collect();
+    let uses = file.use_lines();
     let client_impl = (!root_methods.is_empty()).then(|| {
         quote! {
-            impl crate::runtime::Client {
+            impl super::Client {
                 #(#root_methods)*
             }
         }
@@ -30,6 +36,8 @@ pub(crate) fn resources(api: &Api) -> TokenStream {
         #![doc = " the operationId, which its docs name; every operation is available that way too."]
         // Captured path parameters are cloned whatever their type (some are `Copy`).
         #![allow(clippy::doc_markdown, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::clone_on_copy)]
+
+        #uses
 
         #client_impl
 
@@ -45,9 +53,9 @@ fn captured_field(i: usize) -> Ident {
 
 /// The method that reaches a resource from its parent, which has captured `carried`
 /// parameters (from `Client`: none).
-fn accessor(api: &Api, a: &Accessor, carried: usize, on_client: bool) -> TokenStream {
+fn accessor(file: &File<'_>, a: &Accessor, carried: usize, on_client: bool) -> TokenStream {
     let method = ident(&a.name);
-    let target = &api.resources.nodes[a.target.0];
+    let target = &file.api.resources.nodes[a.target.0];
     let ty = ident(&target.type_name);
     let (client, lifetime) = if on_client {
         (quote!(self), quote!('_))
@@ -63,7 +71,7 @@ fn accessor(api: &Api, a: &Accessor, carried: usize, on_client: bool) -> TokenSt
         Some((name, param_ty)) => {
             let id = ident(name);
             let field = captured_field(carried);
-            let (arg_ty, convert) = argument(api, param_ty, &id);
+            let (arg_ty, convert) = file.argument(param_ty, &id);
             (quote!(#id: #arg_ty), quote!(#field: #convert,))
         }
         None => (quote!(), quote!()),
@@ -76,18 +84,18 @@ fn accessor(api: &Api, a: &Accessor, carried: usize, on_client: bool) -> TokenSt
     }
 }
 
-fn resource(api: &Api, node: &Resource) -> TokenStream {
+fn resource(file: &File<'_>, node: &Resource) -> TokenStream {
     let ty = ident(&node.type_name);
     let fields = node.captured.iter().enumerate().map(|(i, param_ty)| {
         let id = captured_field(i);
-        let stored = type_tokens(api, param_ty, From::Builders);
+        let stored = file.ty(param_ty);
         quote!(#id: #stored,)
     });
     let accessors = node
         .accessors
         .iter()
-        .map(|a| accessor(api, a, node.captured.len(), false));
-    let methods = node.methods.iter().map(|m| method(api, m, node));
+        .map(|a| accessor(file, a, node.captured.len(), false));
+    let methods = node.methods.iter().map(|m| method(file, m, node));
     let doc = format!(
         " The `{}` resource, reached with `.{}`; its methods return request builders.",
         node.path, node.call,
@@ -96,7 +104,7 @@ fn resource(api: &Api, node: &Resource) -> TokenStream {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         pub struct #ty<'a> {
-            client: &'a crate::runtime::Client,
+            client: &'a super::Client,
             #(#fields)*
         }
 
@@ -109,8 +117,8 @@ fn resource(api: &Api, node: &Resource) -> TokenStream {
 
 /// A resource method: the operation's `Client` method with the captured path parameters
 /// filled in.
-fn method(api: &Api, m: &ResourceMethod, node: &Resource) -> TokenStream {
-    let op = &api.operations[m.operation.0];
+fn method(file: &File<'_>, m: &ResourceMethod, node: &Resource) -> TokenStream {
+    let op = &file.api.operations[m.operation.0];
     let id = ident(&m.name);
     let flat = ident(&op.method_name);
     let builder = ident(&op.builder_name);
@@ -123,7 +131,7 @@ fn method(api: &Api, m: &ResourceMethod, node: &Resource) -> TokenStream {
             let field = captured_field(position);
             call_args.push(quote!(self.#field.clone()));
         } else {
-            let (ty, _) = argument(api, &input.ty, &arg);
+            let (ty, _) = file.argument(&input.ty, &arg);
             params.push(quote!(#arg: #ty));
             call_args.push(quote!(#arg));
         }

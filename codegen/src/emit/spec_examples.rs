@@ -2,29 +2,38 @@
 //! type, encodes it back and compares the two as JSON, so that a spec whose examples do not
 //! fit its schemas, or a model that loses data, fails `cargo test`.
 
-use super::{From, type_tokens};
+use super::File;
 use crate::ir::Api;
 use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(crate) fn spec_examples(api: &Api) -> TokenStream {
-    let tests = api.examples.iter().map(|example| {
-        let name = ident(&example.test_name);
-        let ty = type_tokens(api, &example.ty, From::Builders);
-        let pointer = &example.pointer;
-        let json = serde_json::to_string(&example.value).unwrap_or_default();
-        quote! {
-            #[test]
-            fn #name() {
-                crate::runtime::check_example::<#ty>(#pointer, #json);
+    let file = File::new(api);
+    let tests: Vec<TokenStream> = api
+        .examples
+        .iter()
+        .map(|example| {
+            let name = ident(&example.test_name);
+            let ty = file.ty(&example.ty);
+            let check = file.runtime("check_example");
+            let pointer = &example.pointer;
+            let json = serde_json::to_string(&example.value).unwrap_or_default();
+            quote! {
+                #[test]
+                fn #name() {
+                    #check::<#ty>(#pointer, #json);
+                }
             }
-        }
-    });
+        })
+        .collect();
+    let uses = file.use_lines();
     quote! {
         #![doc = " The spec's `example` values as round-trip tests: each must decode into its type and"]
         #![doc = " encode back to the same JSON (absent and `null` fields are equal; numbers compare by value)."]
         #![allow(non_snake_case)]
+
+        #uses
 
         #(#tests)*
     }

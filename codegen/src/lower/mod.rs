@@ -25,11 +25,13 @@ mod shapes;
 mod types;
 mod unions;
 
-use crate::Config;
 use crate::error::{Diagnostic, Error, Note};
-use crate::ir::{Api, Auth, Environment, TypeDef, TypeId};
+use crate::ir::{
+    Api, Auth, BodyKind, CrateManifest, Environment, Operation, RuntimeDependency, TypeDef, TypeId,
+};
 use crate::names::Scope;
 use crate::pointer::Pointer;
+use crate::{Config, Standalone};
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::BTreeMap;
 
@@ -71,6 +73,10 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     inputs::decide(&types, &mut operations);
     let resources = resources::resources(&operations);
     let examples = examples::collect(spec, &components, &types, &operations, &mut notes);
+    let standalone = config
+        .standalone
+        .as_ref()
+        .map(|s| manifest(spec, s, &operations));
     notes.sort();
     notes.dedup();
     Ok(Lowered {
@@ -89,9 +95,38 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             pages,
             resources,
             examples,
+            standalone,
         },
         notes,
     })
+}
+
+/// A standalone crate's manifest: its name, and the runtime features its operations need.
+fn manifest(spec: &OpenAPI, standalone: &Standalone, operations: &[Operation]) -> CrateManifest {
+    let multipart = operations.iter().any(|op| {
+        op.body
+            .as_ref()
+            .is_some_and(|b| matches!(b.kind, BodyKind::Multipart(_)))
+    });
+    let title = spec.info.title.replace(['\n', '\r'], " ");
+    CrateManifest {
+        name: standalone
+            .name
+            .clone()
+            .unwrap_or_else(|| crate::names::crate_name(&spec.info.title)),
+        description: format!(
+            "Typed async client for {}, generated from its OpenAPI document",
+            title.trim()
+        ),
+        runtime: RuntimeDependency {
+            version: standalone.runtime_version.clone(),
+            path: standalone.runtime_path.clone(),
+            features: multipart
+                .then(|| "multipart".to_owned())
+                .into_iter()
+                .collect(),
+        },
+    }
 }
 
 /// Lowering context: the spec, the types named so far, and what went wrong.

@@ -12,7 +12,10 @@
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation
 )]
-impl crate::runtime::Client {
+use super::models;
+use apigen_runtime::Result;
+use apigen_runtime::__private as runtime;
+impl super::Client {
     /// List uploaded certificates for this organization.
     ///
     /// `GET /organization/certificates` (operationId `listOrganizationCertificates`). Returns the `ListOrganizationCertificates` request builder: set optional inputs on it, then `.send().await`.
@@ -35,7 +38,7 @@ impl crate::runtime::Client {
     ) -> UploadCertificate {
         UploadCertificate {
             client: self.clone(),
-            body: super::models::UploadCertificateRequest {
+            body: models::UploadCertificateRequest {
                 name: None,
                 certificate: certificate.into(),
             },
@@ -52,7 +55,7 @@ impl crate::runtime::Client {
     ) -> ActivateOrganizationCertificates {
         ActivateOrganizationCertificates {
             client: self.clone(),
-            body: super::models::ToggleCertificatesRequest {
+            body: models::ToggleCertificatesRequest {
                 certificate_ids: certificate_ids.into_iter().map(Into::into).collect(),
             },
         }
@@ -68,7 +71,7 @@ impl crate::runtime::Client {
     ) -> DeactivateOrganizationCertificates {
         DeactivateOrganizationCertificates {
             client: self.clone(),
-            body: super::models::ToggleCertificatesRequest {
+            body: models::ToggleCertificatesRequest {
                 certificate_ids: certificate_ids.into_iter().map(Into::into).collect(),
             },
         }
@@ -95,7 +98,7 @@ impl crate::runtime::Client {
         ModifyCertificate {
             client: self.clone(),
             certificate_id: certificate_id.into(),
-            body: super::models::ModifyCertificateRequest {
+            body: models::ModifyCertificateRequest {
                 name: None,
             },
         }
@@ -142,7 +145,7 @@ impl crate::runtime::Client {
         ActivateProjectCertificates {
             client: self.clone(),
             project_id: project_id.into(),
-            body: super::models::ToggleCertificatesRequest {
+            body: models::ToggleCertificatesRequest {
                 certificate_ids: certificate_ids.into_iter().map(Into::into).collect(),
             },
         }
@@ -158,7 +161,7 @@ impl crate::runtime::Client {
         DeactivateProjectCertificates {
             client: self.clone(),
             project_id: project_id.into(),
-            body: super::models::ToggleCertificatesRequest {
+            body: models::ToggleCertificatesRequest {
                 certificate_ids: certificate_ids.into_iter().map(Into::into).collect(),
             },
         }
@@ -170,10 +173,10 @@ impl crate::runtime::Client {
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ListOrganizationCertificates {
-    client: crate::runtime::Client,
+    client: super::Client,
     limit: Option<i64>,
     after: Option<String>,
-    order: Option<super::models::Order>,
+    order: Option<models::Order>,
 }
 impl ListOrganizationCertificates {
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
@@ -191,29 +194,25 @@ impl ListOrganizationCertificates {
     /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     ///
     /// Defaults to `"desc"`.
-    pub fn order(mut self, order: super::models::Order) -> Self {
+    pub fn order(mut self, order: models::Order) -> Self {
         self.order = Some(order);
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<super::models::ListCertificatesResponse> {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    pub async fn send(self) -> Result<models::ListCertificatesResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<super::models::ListCertificatesResponse>,
-    > {
+    ) -> Result<runtime::ApiResponse<models::ListCertificatesResponse>> {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::GET,
             "listOrganizationCertificates",
             "/organization/certificates",
             String::from("/organization/certificates"),
@@ -224,27 +223,25 @@ impl ListOrganizationCertificates {
         Ok(request)
     }
 }
-crate::runtime::into_future!(
-    ListOrganizationCertificates => super::models::ListCertificatesResponse
-);
+runtime::into_future!(ListOrganizationCertificates => models::ListCertificatesResponse);
 impl ListOrganizationCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
     /// is held in memory at a time; `limit` sets the page size and the other inputs
     /// apply to every page.
     pub fn into_stream(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = crate::runtime::Result<super::models::OrganizationCertificate>,
+    ) -> impl runtime::Stream<
+        Item = Result<models::OrganizationCertificate>,
     > + Send + Unpin + 'static {
-        crate::runtime::paginate(self)
+        runtime::paginate(self)
     }
 }
-impl crate::runtime::Paginated for ListOrganizationCertificates {
-    type Page = super::models::ListCertificatesResponse;
+impl runtime::Paginated for ListOrganizationCertificates {
+    type Page = models::ListCertificatesResponse;
     fn set_cursor(&mut self, cursor: String) {
         self.after = Some(cursor);
     }
-    fn fetch(self) -> crate::runtime::BoxFuture<crate::runtime::Result<Self::Page>> {
+    fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
         Box::pin(self.send())
     }
 }
@@ -254,8 +251,8 @@ impl crate::runtime::Paginated for ListOrganizationCertificates {
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct UploadCertificate {
-    client: crate::runtime::Client,
-    body: super::models::UploadCertificateRequest,
+    client: super::Client,
+    body: models::UploadCertificateRequest,
 }
 impl UploadCertificate {
     /// An optional name for the certificate
@@ -264,22 +261,20 @@ impl UploadCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> crate::runtime::Result<super::models::Certificate> {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    pub async fn send(self) -> Result<models::Certificate> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<super::models::Certificate>,
-    > {
+    ) -> Result<runtime::ApiResponse<models::Certificate>> {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::POST,
             "uploadCertificate",
             "/organization/certificates",
             String::from("/organization/certificates"),
@@ -288,40 +283,36 @@ impl UploadCertificate {
         Ok(request)
     }
 }
-crate::runtime::into_future!(UploadCertificate => super::models::Certificate);
+runtime::into_future!(UploadCertificate => models::Certificate);
 /// Request builder for `Client::activate_organization_certificates`: `POST /organization/certificates/activate`.
 ///
 /// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ActivateOrganizationCertificates {
-    client: crate::runtime::Client,
-    body: super::models::ToggleCertificatesRequest,
+    client: super::Client,
+    body: models::ToggleCertificatesRequest,
 }
 impl ActivateOrganizationCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<
-        super::models::OrganizationCertificateActivationResponse,
-    > {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    ) -> Result<models::OrganizationCertificateActivationResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<
-            super::models::OrganizationCertificateActivationResponse,
-        >,
+    ) -> Result<
+        runtime::ApiResponse<models::OrganizationCertificateActivationResponse>,
     > {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::POST,
             "activateOrganizationCertificates",
             "/organization/certificates/activate",
             String::from("/organization/certificates/activate"),
@@ -330,9 +321,8 @@ impl ActivateOrganizationCertificates {
         Ok(request)
     }
 }
-crate::runtime::into_future!(
-    ActivateOrganizationCertificates =>
-    super::models::OrganizationCertificateActivationResponse
+runtime::into_future!(
+    ActivateOrganizationCertificates => models::OrganizationCertificateActivationResponse
 );
 /// Request builder for `Client::deactivate_organization_certificates`: `POST /organization/certificates/deactivate`.
 ///
@@ -340,33 +330,29 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct DeactivateOrganizationCertificates {
-    client: crate::runtime::Client,
-    body: super::models::ToggleCertificatesRequest,
+    client: super::Client,
+    body: models::ToggleCertificatesRequest,
 }
 impl DeactivateOrganizationCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<
-        super::models::OrganizationCertificateDeactivationResponse,
-    > {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    ) -> Result<models::OrganizationCertificateDeactivationResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<
-            super::models::OrganizationCertificateDeactivationResponse,
-        >,
+    ) -> Result<
+        runtime::ApiResponse<models::OrganizationCertificateDeactivationResponse>,
     > {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::POST,
             "deactivateOrganizationCertificates",
             "/organization/certificates/deactivate",
             String::from("/organization/certificates/deactivate"),
@@ -375,9 +361,9 @@ impl DeactivateOrganizationCertificates {
         Ok(request)
     }
 }
-crate::runtime::into_future!(
+runtime::into_future!(
     DeactivateOrganizationCertificates =>
-    super::models::OrganizationCertificateDeactivationResponse
+    models::OrganizationCertificateDeactivationResponse
 );
 /// Request builder for `Client::get_certificate`: `GET /organization/certificates/{certificate_id}`.
 ///
@@ -385,41 +371,39 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct GetCertificate {
-    client: crate::runtime::Client,
+    client: super::Client,
     certificate_id: String,
-    include: Option<Vec<super::models::Include>>,
+    include: Option<Vec<models::Include>>,
 }
 impl GetCertificate {
     /// A list of additional fields to include in the response. Currently the only supported value is `content` to fetch the PEM content of the certificate.
     pub fn include(
         mut self,
-        include: impl IntoIterator<Item = super::models::Include>,
+        include: impl IntoIterator<Item = models::Include>,
     ) -> Self {
         self.include = Some(include.into_iter().collect());
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> crate::runtime::Result<super::models::Certificate> {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    pub async fn send(self) -> Result<models::Certificate> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<super::models::Certificate>,
-    > {
+    ) -> Result<runtime::ApiResponse<models::Certificate>> {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::GET,
             "getCertificate",
             "/organization/certificates/{certificate_id}",
             [
                 "/organization/certificates/",
-                &crate::runtime::encode_path("certificate_id", &self.certificate_id)?,
+                &runtime::encode_path("certificate_id", &self.certificate_id)?,
             ]
                 .concat(),
         );
@@ -427,16 +411,16 @@ impl GetCertificate {
         Ok(request)
     }
 }
-crate::runtime::into_future!(GetCertificate => super::models::Certificate);
+runtime::into_future!(GetCertificate => models::Certificate);
 /// Request builder for `Client::modify_certificate`: `POST /organization/certificates/{certificate_id}`.
 ///
 /// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ModifyCertificate {
-    client: crate::runtime::Client,
+    client: super::Client,
     certificate_id: String,
-    body: super::models::ModifyCertificateRequest,
+    body: models::ModifyCertificateRequest,
 }
 impl ModifyCertificate {
     /// The updated name for the certificate
@@ -445,27 +429,25 @@ impl ModifyCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> crate::runtime::Result<super::models::Certificate> {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    pub async fn send(self) -> Result<models::Certificate> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<super::models::Certificate>,
-    > {
+    ) -> Result<runtime::ApiResponse<models::Certificate>> {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::POST,
             "modifyCertificate",
             "/organization/certificates/{certificate_id}",
             [
                 "/organization/certificates/",
-                &crate::runtime::encode_path("certificate_id", &self.certificate_id)?,
+                &runtime::encode_path("certificate_id", &self.certificate_id)?,
             ]
                 .concat(),
         );
@@ -473,61 +455,55 @@ impl ModifyCertificate {
         Ok(request)
     }
 }
-crate::runtime::into_future!(ModifyCertificate => super::models::Certificate);
+runtime::into_future!(ModifyCertificate => models::Certificate);
 /// Request builder for `Client::delete_certificate`: `DELETE /organization/certificates/{certificate_id}`.
 ///
 /// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct DeleteCertificate {
-    client: crate::runtime::Client,
+    client: super::Client,
     certificate_id: String,
 }
 impl DeleteCertificate {
     /// Sends the request and returns the decoded response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<super::models::DeleteCertificateResponse> {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    pub async fn send(self) -> Result<models::DeleteCertificateResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<super::models::DeleteCertificateResponse>,
-    > {
+    ) -> Result<runtime::ApiResponse<models::DeleteCertificateResponse>> {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let request = crate::runtime::Request::new(
-            crate::runtime::Method::DELETE,
+    fn request(&self) -> Result<runtime::Request> {
+        let request = runtime::Request::new(
+            runtime::Method::DELETE,
             "deleteCertificate",
             "/organization/certificates/{certificate_id}",
             [
                 "/organization/certificates/",
-                &crate::runtime::encode_path("certificate_id", &self.certificate_id)?,
+                &runtime::encode_path("certificate_id", &self.certificate_id)?,
             ]
                 .concat(),
         );
         Ok(request)
     }
 }
-crate::runtime::into_future!(
-    DeleteCertificate => super::models::DeleteCertificateResponse
-);
+runtime::into_future!(DeleteCertificate => models::DeleteCertificateResponse);
 /// Request builder for `Client::list_project_certificates`: `GET /organization/projects/{project_id}/certificates`.
 ///
 /// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ListProjectCertificates {
-    client: crate::runtime::Client,
+    client: super::Client,
     project_id: String,
     limit: Option<i64>,
     after: Option<String>,
-    order: Option<super::models::Order>,
+    order: Option<models::Order>,
 }
 impl ListProjectCertificates {
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
@@ -545,34 +521,30 @@ impl ListProjectCertificates {
     /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     ///
     /// Defaults to `"desc"`.
-    pub fn order(mut self, order: super::models::Order) -> Self {
+    pub fn order(mut self, order: models::Order) -> Self {
         self.order = Some(order);
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<super::models::ListProjectCertificatesResponse> {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    pub async fn send(self) -> Result<models::ListProjectCertificatesResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<super::models::ListProjectCertificatesResponse>,
-    > {
+    ) -> Result<runtime::ApiResponse<models::ListProjectCertificatesResponse>> {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::GET,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::GET,
             "listProjectCertificates",
             "/organization/projects/{project_id}/certificates",
             [
                 "/organization/projects/",
-                &crate::runtime::encode_path("project_id", &self.project_id)?,
+                &runtime::encode_path("project_id", &self.project_id)?,
                 "/certificates",
             ]
                 .concat(),
@@ -583,8 +555,8 @@ impl ListProjectCertificates {
         Ok(request)
     }
 }
-crate::runtime::into_future!(
-    ListProjectCertificates => super::models::ListProjectCertificatesResponse
+runtime::into_future!(
+    ListProjectCertificates => models::ListProjectCertificatesResponse
 );
 impl ListProjectCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -592,18 +564,18 @@ impl ListProjectCertificates {
     /// apply to every page.
     pub fn into_stream(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = crate::runtime::Result<super::models::OrganizationProjectCertificate>,
+    ) -> impl runtime::Stream<
+        Item = Result<models::OrganizationProjectCertificate>,
     > + Send + Unpin + 'static {
-        crate::runtime::paginate(self)
+        runtime::paginate(self)
     }
 }
-impl crate::runtime::Paginated for ListProjectCertificates {
-    type Page = super::models::ListProjectCertificatesResponse;
+impl runtime::Paginated for ListProjectCertificates {
+    type Page = models::ListProjectCertificatesResponse;
     fn set_cursor(&mut self, cursor: String) {
         self.after = Some(cursor);
     }
-    fn fetch(self) -> crate::runtime::BoxFuture<crate::runtime::Result<Self::Page>> {
+    fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
         Box::pin(self.send())
     }
 }
@@ -613,39 +585,35 @@ impl crate::runtime::Paginated for ListProjectCertificates {
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ActivateProjectCertificates {
-    client: crate::runtime::Client,
+    client: super::Client,
     project_id: String,
-    body: super::models::ToggleCertificatesRequest,
+    body: models::ToggleCertificatesRequest,
 }
 impl ActivateProjectCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<
-        super::models::OrganizationProjectCertificateActivationResponse,
-    > {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    ) -> Result<models::OrganizationProjectCertificateActivationResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<
-            super::models::OrganizationProjectCertificateActivationResponse,
-        >,
+    ) -> Result<
+        runtime::ApiResponse<models::OrganizationProjectCertificateActivationResponse>,
     > {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::POST,
             "activateProjectCertificates",
             "/organization/projects/{project_id}/certificates/activate",
             [
                 "/organization/projects/",
-                &crate::runtime::encode_path("project_id", &self.project_id)?,
+                &runtime::encode_path("project_id", &self.project_id)?,
                 "/certificates/activate",
             ]
                 .concat(),
@@ -654,9 +622,9 @@ impl ActivateProjectCertificates {
         Ok(request)
     }
 }
-crate::runtime::into_future!(
+runtime::into_future!(
     ActivateProjectCertificates =>
-    super::models::OrganizationProjectCertificateActivationResponse
+    models::OrganizationProjectCertificateActivationResponse
 );
 /// Request builder for `Client::deactivate_project_certificates`: `POST /organization/projects/{project_id}/certificates/deactivate`.
 ///
@@ -664,39 +632,35 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct DeactivateProjectCertificates {
-    client: crate::runtime::Client,
+    client: super::Client,
     project_id: String,
-    body: super::models::ToggleCertificatesRequest,
+    body: models::ToggleCertificatesRequest,
 }
 impl DeactivateProjectCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<
-        super::models::OrganizationProjectCertificateDeactivationResponse,
-    > {
-        self.send_with_meta().await.map(crate::runtime::ApiResponse::into_inner)
+    ) -> Result<models::OrganizationProjectCertificateDeactivationResponse> {
+        self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::ApiResponse<
-            super::models::OrganizationProjectCertificateDeactivationResponse,
-        >,
+    ) -> Result<
+        runtime::ApiResponse<models::OrganizationProjectCertificateDeactivationResponse>,
     > {
         let request = self.request()?;
-        self.client.execute_json(request).await
+        self.client.transport.execute_json(request).await
     }
-    fn request(&self) -> crate::runtime::Result<crate::runtime::Request> {
-        let mut request = crate::runtime::Request::new(
-            crate::runtime::Method::POST,
+    fn request(&self) -> Result<runtime::Request> {
+        let mut request = runtime::Request::new(
+            runtime::Method::POST,
             "deactivateProjectCertificates",
             "/organization/projects/{project_id}/certificates/deactivate",
             [
                 "/organization/projects/",
-                &crate::runtime::encode_path("project_id", &self.project_id)?,
+                &runtime::encode_path("project_id", &self.project_id)?,
                 "/certificates/deactivate",
             ]
                 .concat(),
@@ -705,19 +669,19 @@ impl DeactivateProjectCertificates {
         Ok(request)
     }
 }
-crate::runtime::into_future!(
+runtime::into_future!(
     DeactivateProjectCertificates =>
-    super::models::OrganizationProjectCertificateDeactivationResponse
+    models::OrganizationProjectCertificateDeactivationResponse
 );
-impl crate::runtime::Page for super::models::ListCertificatesResponse {
-    type Item = super::models::OrganizationCertificate;
+impl runtime::Page for models::ListCertificatesResponse {
+    type Item = models::OrganizationCertificate;
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
         let next = if self.has_more { self.last_id } else { None };
         (self.data, next)
     }
 }
-impl crate::runtime::Page for super::models::ListProjectCertificatesResponse {
-    type Item = super::models::OrganizationProjectCertificate;
+impl runtime::Page for models::ListProjectCertificatesResponse {
+    type Item = models::OrganizationProjectCertificate;
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
         let next = if self.has_more { self.last_id } else { None };
         (self.data, next)

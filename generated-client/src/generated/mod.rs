@@ -11,12 +11,22 @@ pub mod resources;
 pub mod mock;
 #[cfg(test)]
 mod spec_examples;
+pub use apigen_runtime::{
+    ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
+    Result,
+};
 /// What the runtime needs to know about this API.
-pub(crate) const API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
+const API: apigen_runtime::__private::ApiInfo = apigen_runtime::__private::ApiInfo {
     title: "OpenAI Admin API — certificates",
     default_base_url: "https://api.openai.com/v1",
     api_key_env: "OPENAI_ADMIN_KEY",
     base_url_env: "OPENAI_BASE_URL",
-    auth: crate::runtime::AuthScheme::Bearer,
+    auth: apigen_runtime::__private::AuthScheme::Bearer,
     operations: 10,
+    user_agent: concat!(
+        env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"
+    ),
 };
+apigen_runtime::client!(
+    API, "OPENAI_ADMIN_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"
+);

@@ -10,6 +10,7 @@
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation
 )]
+use apigen_runtime::__private as runtime;
 /// Represents an individual `certificate` uploaded to the organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Certificate {
@@ -35,10 +36,10 @@ impl<'de> serde::Deserialize<'de> for Certificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for Certificate {
+impl<'de> runtime::DecodeMap<'de> for Certificate {
     const EXPECTING: &'static str = "a `Certificate` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<CertificateObject> = None;
@@ -47,7 +48,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for Certificate {
         let mut f3: Option<i64> = None;
         let mut f4: Option<CertificateDetails> = None;
         let mut f5: Option<bool> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "id" => f1 = Some(map.next_value()?),
@@ -61,11 +62,11 @@ impl<'de> crate::runtime::DecodeMap<'de> for Certificate {
             }
         }
         Ok(Certificate {
-            object: crate::runtime::required(f0, "object")?,
-            id: crate::runtime::required(f1, "id")?,
+            object: runtime::required(f0, "object")?,
+            id: runtime::required(f1, "id")?,
             name: f2,
-            created_at: crate::runtime::required(f3, "created_at")?,
-            certificate_details: crate::runtime::required(f4, "certificate_details")?,
+            created_at: runtime::required(f3, "created_at")?,
+            certificate_details: runtime::required(f4, "certificate_details")?,
             active: f5,
         })
     }
@@ -94,7 +95,7 @@ impl CertificateDeleted {
         }
     }
 }
-crate::runtime::string_enum!(CertificateDeleted);
+runtime::string_enum!(CertificateDeleted);
 /// The `certificate_details` property of `Certificate`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CertificateDetails {
@@ -112,16 +113,16 @@ impl<'de> serde::Deserialize<'de> for CertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for CertificateDetails {
+impl<'de> runtime::DecodeMap<'de> for CertificateDetails {
     const EXPECTING: &'static str = "a `CertificateDetails` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<i64> = None;
         let mut f1: Option<i64> = None;
         let mut f2: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "valid_at" => f0 = map.next_value()?,
                 "expires_at" => f1 = map.next_value()?,
@@ -175,7 +176,7 @@ impl CertificateObject {
         }
     }
 }
-crate::runtime::string_enum!(CertificateObject);
+runtime::string_enum!(CertificateObject);
 /// Confirms that a certificate was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCertificateResponse {
@@ -188,15 +189,15 @@ impl<'de> serde::Deserialize<'de> for DeleteCertificateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for DeleteCertificateResponse {
+impl<'de> runtime::DecodeMap<'de> for DeleteCertificateResponse {
     const EXPECTING: &'static str = "a `DeleteCertificateResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<CertificateDeleted> = None;
         let mut f1: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "id" => f1 = Some(map.next_value()?),
@@ -206,8 +207,8 @@ impl<'de> crate::runtime::DecodeMap<'de> for DeleteCertificateResponse {
             }
         }
         Ok(DeleteCertificateResponse {
-            object: crate::runtime::required(f0, "object")?,
-            id: crate::runtime::required(f1, "id")?,
+            object: runtime::required(f0, "object")?,
+            id: runtime::required(f1, "id")?,
         })
     }
 }
@@ -227,17 +228,17 @@ impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for Error {
+impl<'de> runtime::DecodeMap<'de> for Error {
     const EXPECTING: &'static str = "a `Error` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<String> = None;
         let mut f1: Option<String> = None;
         let mut f2: Option<String> = None;
         let mut f3: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "code" => f0 = map.next_value()?,
                 "message" => f1 = Some(map.next_value()?),
@@ -250,9 +251,9 @@ impl<'de> crate::runtime::DecodeMap<'de> for Error {
         }
         Ok(Error {
             code: f0,
-            message: crate::runtime::required(f1, "message")?,
+            message: runtime::required(f1, "message")?,
             param: f2,
-            r#type: crate::runtime::required(f3, "type")?,
+            r#type: runtime::required(f3, "type")?,
         })
     }
 }
@@ -266,14 +267,14 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for ErrorResponse {
+impl<'de> runtime::DecodeMap<'de> for ErrorResponse {
     const EXPECTING: &'static str = "a `ErrorResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<Error> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "error" => f0 = Some(map.next_value()?),
                 _ => {
@@ -282,7 +283,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for ErrorResponse {
             }
         }
         Ok(ErrorResponse {
-            error: crate::runtime::required(f0, "error")?,
+            error: runtime::required(f0, "error")?,
         })
     }
 }
@@ -310,7 +311,7 @@ impl Include {
         }
     }
 }
-crate::runtime::string_enum!(Include);
+runtime::string_enum!(Include);
 /// The constant `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum List {
@@ -335,7 +336,7 @@ impl List {
         }
     }
 }
-crate::runtime::string_enum!(List);
+runtime::string_enum!(List);
 /// A page of the certificates configured for the organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCertificatesResponse {
@@ -354,10 +355,10 @@ impl<'de> serde::Deserialize<'de> for ListCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for ListCertificatesResponse {
+impl<'de> runtime::DecodeMap<'de> for ListCertificatesResponse {
     const EXPECTING: &'static str = "a `ListCertificatesResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<Vec<OrganizationCertificate>> = None;
@@ -365,7 +366,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for ListCertificatesResponse {
         let mut f2: Option<String> = None;
         let mut f3: Option<bool> = None;
         let mut f4: Option<List> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "data" => f0 = Some(map.next_value()?),
                 "first_id" => f1 = map.next_value()?,
@@ -378,11 +379,11 @@ impl<'de> crate::runtime::DecodeMap<'de> for ListCertificatesResponse {
             }
         }
         Ok(ListCertificatesResponse {
-            data: crate::runtime::required(f0, "data")?,
+            data: runtime::required(f0, "data")?,
             first_id: f1,
             last_id: f2,
-            has_more: crate::runtime::required(f3, "has_more")?,
-            object: crate::runtime::required(f4, "object")?,
+            has_more: runtime::required(f3, "has_more")?,
+            object: runtime::required(f4, "object")?,
         })
     }
 }
@@ -404,10 +405,10 @@ impl<'de> serde::Deserialize<'de> for ListProjectCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for ListProjectCertificatesResponse {
+impl<'de> runtime::DecodeMap<'de> for ListProjectCertificatesResponse {
     const EXPECTING: &'static str = "a `ListProjectCertificatesResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<Vec<OrganizationProjectCertificate>> = None;
@@ -415,7 +416,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for ListProjectCertificatesResponse {
         let mut f2: Option<String> = None;
         let mut f3: Option<bool> = None;
         let mut f4: Option<List> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "data" => f0 = Some(map.next_value()?),
                 "first_id" => f1 = map.next_value()?,
@@ -428,11 +429,11 @@ impl<'de> crate::runtime::DecodeMap<'de> for ListProjectCertificatesResponse {
             }
         }
         Ok(ListProjectCertificatesResponse {
-            data: crate::runtime::required(f0, "data")?,
+            data: runtime::required(f0, "data")?,
             first_id: f1,
             last_id: f2,
-            has_more: crate::runtime::required(f3, "has_more")?,
-            object: crate::runtime::required(f4, "object")?,
+            has_more: runtime::required(f3, "has_more")?,
+            object: runtime::required(f4, "object")?,
         })
     }
 }
@@ -447,14 +448,14 @@ impl<'de> serde::Deserialize<'de> for ModifyCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for ModifyCertificateRequest {
+impl<'de> runtime::DecodeMap<'de> for ModifyCertificateRequest {
     const EXPECTING: &'static str = "a `ModifyCertificateRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "name" => f0 = map.next_value()?,
                 _ => {
@@ -494,7 +495,7 @@ impl Order {
         }
     }
 }
-crate::runtime::string_enum!(Order);
+runtime::string_enum!(Order);
 /// Represents an individual certificate configured at the organization level.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationCertificate {
@@ -515,10 +516,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificate {
+impl<'de> runtime::DecodeMap<'de> for OrganizationCertificate {
     const EXPECTING: &'static str = "a `OrganizationCertificate` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<OrganizationCertificateObject> = None;
@@ -527,7 +528,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificate {
         let mut f3: Option<i64> = None;
         let mut f4: Option<OrganizationCertificateDetails> = None;
         let mut f5: Option<bool> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "id" => f1 = Some(map.next_value()?),
@@ -541,12 +542,12 @@ impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificate {
             }
         }
         Ok(OrganizationCertificate {
-            object: crate::runtime::required(f0, "object")?,
-            id: crate::runtime::required(f1, "id")?,
+            object: runtime::required(f0, "object")?,
+            id: runtime::required(f1, "id")?,
             name: f2,
-            created_at: crate::runtime::required(f3, "created_at")?,
-            certificate_details: crate::runtime::required(f4, "certificate_details")?,
-            active: crate::runtime::required(f5, "active")?,
+            created_at: runtime::required(f3, "created_at")?,
+            certificate_details: runtime::required(f4, "certificate_details")?,
+            active: runtime::required(f5, "active")?,
         })
     }
 }
@@ -578,7 +579,7 @@ impl OrganizationCertificateActivation {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationCertificateActivation);
+runtime::string_enum!(OrganizationCertificateActivation);
 /// The certificates activated at the organization level.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationCertificateActivationResponse {
@@ -591,15 +592,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateActivationResponse 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificateActivationResponse {
+impl<'de> runtime::DecodeMap<'de> for OrganizationCertificateActivationResponse {
     const EXPECTING: &'static str = "a `OrganizationCertificateActivationResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<OrganizationCertificateActivation> = None;
         let mut f1: Option<Vec<OrganizationCertificate>> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "data" => f1 = Some(map.next_value()?),
@@ -609,8 +610,8 @@ impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificateActivationRe
             }
         }
         Ok(OrganizationCertificateActivationResponse {
-            object: crate::runtime::required(f0, "object")?,
-            data: crate::runtime::required(f1, "data")?,
+            object: runtime::required(f0, "object")?,
+            data: runtime::required(f1, "data")?,
         })
     }
 }
@@ -642,7 +643,7 @@ impl OrganizationCertificateDeactivation {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationCertificateDeactivation);
+runtime::string_enum!(OrganizationCertificateDeactivation);
 /// The certificates deactivated at the organization level.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationCertificateDeactivationResponse {
@@ -655,16 +656,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateDeactivationRespons
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de>
-for OrganizationCertificateDeactivationResponse {
+impl<'de> runtime::DecodeMap<'de> for OrganizationCertificateDeactivationResponse {
     const EXPECTING: &'static str = "a `OrganizationCertificateDeactivationResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<OrganizationCertificateDeactivation> = None;
         let mut f1: Option<Vec<OrganizationCertificate>> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "data" => f1 = Some(map.next_value()?),
@@ -674,8 +674,8 @@ for OrganizationCertificateDeactivationResponse {
             }
         }
         Ok(OrganizationCertificateDeactivationResponse {
-            object: crate::runtime::required(f0, "object")?,
-            data: crate::runtime::required(f1, "data")?,
+            object: runtime::required(f0, "object")?,
+            data: runtime::required(f1, "data")?,
         })
     }
 }
@@ -693,15 +693,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationCertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for OrganizationCertificateDetails {
+impl<'de> runtime::DecodeMap<'de> for OrganizationCertificateDetails {
     const EXPECTING: &'static str = "a `OrganizationCertificateDetails` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<i64> = None;
         let mut f1: Option<i64> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "valid_at" => f0 = map.next_value()?,
                 "expires_at" => f1 = map.next_value()?,
@@ -740,7 +740,7 @@ impl OrganizationCertificateObject {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationCertificateObject);
+runtime::string_enum!(OrganizationCertificateObject);
 /// Represents an individual certificate configured at the project level.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationProjectCertificate {
@@ -761,10 +761,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for OrganizationProjectCertificate {
+impl<'de> runtime::DecodeMap<'de> for OrganizationProjectCertificate {
     const EXPECTING: &'static str = "a `OrganizationProjectCertificate` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<OrganizationProjectCertificateObject> = None;
@@ -773,7 +773,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for OrganizationProjectCertificate {
         let mut f3: Option<i64> = None;
         let mut f4: Option<OrganizationProjectCertificateDetails> = None;
         let mut f5: Option<bool> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "id" => f1 = Some(map.next_value()?),
@@ -787,12 +787,12 @@ impl<'de> crate::runtime::DecodeMap<'de> for OrganizationProjectCertificate {
             }
         }
         Ok(OrganizationProjectCertificate {
-            object: crate::runtime::required(f0, "object")?,
-            id: crate::runtime::required(f1, "id")?,
+            object: runtime::required(f0, "object")?,
+            id: runtime::required(f1, "id")?,
             name: f2,
-            created_at: crate::runtime::required(f3, "created_at")?,
-            certificate_details: crate::runtime::required(f4, "certificate_details")?,
-            active: crate::runtime::required(f5, "active")?,
+            created_at: runtime::required(f3, "created_at")?,
+            certificate_details: runtime::required(f4, "certificate_details")?,
+            active: runtime::required(f5, "active")?,
         })
     }
 }
@@ -824,7 +824,7 @@ impl OrganizationProjectCertificateActivation {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationProjectCertificateActivation);
+runtime::string_enum!(OrganizationProjectCertificateActivation);
 /// The certificates activated at the project level.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationProjectCertificateActivationResponse {
@@ -837,16 +837,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateActivationRe
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de>
-for OrganizationProjectCertificateActivationResponse {
+impl<'de> runtime::DecodeMap<'de> for OrganizationProjectCertificateActivationResponse {
     const EXPECTING: &'static str = "a `OrganizationProjectCertificateActivationResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<OrganizationProjectCertificateActivation> = None;
         let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "data" => f1 = Some(map.next_value()?),
@@ -856,8 +855,8 @@ for OrganizationProjectCertificateActivationResponse {
             }
         }
         Ok(OrganizationProjectCertificateActivationResponse {
-            object: crate::runtime::required(f0, "object")?,
-            data: crate::runtime::required(f1, "data")?,
+            object: runtime::required(f0, "object")?,
+            data: runtime::required(f1, "data")?,
         })
     }
 }
@@ -889,7 +888,7 @@ impl OrganizationProjectCertificateDeactivation {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationProjectCertificateDeactivation);
+runtime::string_enum!(OrganizationProjectCertificateDeactivation);
 /// The certificates deactivated at the project level.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationProjectCertificateDeactivationResponse {
@@ -903,16 +902,16 @@ for OrganizationProjectCertificateDeactivationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de>
+impl<'de> runtime::DecodeMap<'de>
 for OrganizationProjectCertificateDeactivationResponse {
     const EXPECTING: &'static str = "a `OrganizationProjectCertificateDeactivationResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<OrganizationProjectCertificateDeactivation> = None;
         let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "object" => f0 = Some(map.next_value()?),
                 "data" => f1 = Some(map.next_value()?),
@@ -922,8 +921,8 @@ for OrganizationProjectCertificateDeactivationResponse {
             }
         }
         Ok(OrganizationProjectCertificateDeactivationResponse {
-            object: crate::runtime::required(f0, "object")?,
-            data: crate::runtime::required(f1, "data")?,
+            object: runtime::required(f0, "object")?,
+            data: runtime::required(f1, "data")?,
         })
     }
 }
@@ -941,15 +940,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for OrganizationProjectCertificateDetails {
+impl<'de> runtime::DecodeMap<'de> for OrganizationProjectCertificateDetails {
     const EXPECTING: &'static str = "a `OrganizationProjectCertificateDetails` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<i64> = None;
         let mut f1: Option<i64> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "valid_at" => f0 = map.next_value()?,
                 "expires_at" => f1 = map.next_value()?,
@@ -990,7 +989,7 @@ impl OrganizationProjectCertificateObject {
         }
     }
 }
-crate::runtime::string_enum!(OrganizationProjectCertificateObject);
+runtime::string_enum!(OrganizationProjectCertificateObject);
 /// The certificates to activate or deactivate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ToggleCertificatesRequest {
@@ -1003,14 +1002,14 @@ impl<'de> serde::Deserialize<'de> for ToggleCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for ToggleCertificatesRequest {
+impl<'de> runtime::DecodeMap<'de> for ToggleCertificatesRequest {
     const EXPECTING: &'static str = "a `ToggleCertificatesRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<Vec<String>> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "certificate_ids" => f0 = Some(map.next_value()?),
                 _ => {
@@ -1019,7 +1018,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for ToggleCertificatesRequest {
             }
         }
         Ok(ToggleCertificatesRequest {
-            certificate_ids: crate::runtime::required(f0, "certificate_ids")?,
+            certificate_ids: runtime::required(f0, "certificate_ids")?,
         })
     }
 }
@@ -1036,15 +1035,15 @@ impl<'de> serde::Deserialize<'de> for UploadCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
+        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
-impl<'de> crate::runtime::DecodeMap<'de> for UploadCertificateRequest {
+impl<'de> runtime::DecodeMap<'de> for UploadCertificateRequest {
     const EXPECTING: &'static str = "a `UploadCertificateRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0: Option<String> = None;
         let mut f1: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
             match key.as_str() {
                 "name" => f0 = map.next_value()?,
                 "certificate" => f1 = Some(map.next_value()?),
@@ -1055,7 +1054,7 @@ impl<'de> crate::runtime::DecodeMap<'de> for UploadCertificateRequest {
         }
         Ok(UploadCertificateRequest {
             name: f0,
-            certificate: crate::runtime::required(f1, "certificate")?,
+            certificate: runtime::required(f1, "certificate")?,
         })
     }
 }

@@ -12,7 +12,7 @@
     clippy::doc_lazy_continuation,
     clippy::clone_on_copy
 )]
-impl crate::runtime::Client {
+impl super::Client {
     /// The `/organization` resource.
     pub fn organization(&self) -> Organization<'_> {
         Organization { client: self }
@@ -28,7 +28,7 @@ impl crate::runtime::Client {
 /// The `/organization` resource, reached with `.organization()`; its methods return request builders.
 #[derive(Debug, Clone)]
 pub struct Organization<'a> {
-    client: &'a crate::runtime::Client,
+    client: &'a super::Client,
 }
 impl<'a> Organization<'a> {
     /// The `/organization/certificates` resource.
@@ -48,7 +48,7 @@ impl<'a> Organization<'a> {
 /// The `/organization/certificates` resource, reached with `.certificates()`; its methods return request builders.
 #[derive(Debug, Clone)]
 pub struct OrganizationCertificates<'a> {
-    client: &'a crate::runtime::Client,
+    client: &'a super::Client,
 }
 impl<'a> OrganizationCertificates<'a> {
     /// List uploaded certificates for this organization.
@@ -115,7 +115,7 @@ impl<'a> OrganizationCertificates<'a> {
 /// The `/organization/projects/{project_id}` resource, reached with `.project(project_id)`; its methods return request builders.
 #[derive(Debug, Clone)]
 pub struct OrganizationProject<'a> {
-    client: &'a crate::runtime::Client,
+    client: &'a super::Client,
     p0: String,
 }
 impl<'a> OrganizationProject<'a> {
@@ -130,7 +130,7 @@ impl<'a> OrganizationProject<'a> {
 /// The `/organization/projects/{project_id}/certificates` resource, reached with `.certificates()`; its methods return request builders.
 #[derive(Debug, Clone)]
 pub struct OrganizationProjectCertificates<'a> {
-    client: &'a crate::runtime::Client,
+    client: &'a super::Client,
     p0: String,
 }
 impl<'a> OrganizationProjectCertificates<'a> {

@@ -4,10 +4,12 @@
 //! The spec's `example` values as round-trip tests: each must decode into its type and
 //! encode back to the same JSON (absent and `null` fields are equal; numbers compare by value).
 #![allow(non_snake_case)]
+use super::models;
+use apigen_runtime::__private as runtime;
 #[test]
 fn components_schemas_certificate_example() {
-    crate::runtime::check_example::<
-        super::models::Certificate,
+    runtime::check_example::<
+        models::Certificate,
     >(
         "#/components/schemas/Certificate/example",
         "{\"object\":\"certificate\",\"id\":\"cert_abc\",\"name\":\"My Certificate\",\"created_at\":1234567,\"certificate_details\":{\"valid_at\":1234567,\"expires_at\":12345678,\"content\":\"-----BEGIN CERTIFICATE----- MIIGAjCCA...6znFlOW+ -----END CERTIFICATE-----\"}}",
@@ -15,8 +17,8 @@ fn components_schemas_certificate_example() {
 }
 #[test]
 fn components_schemas_delete_certificate_response_example() {
-    crate::runtime::check_example::<
-        super::models::DeleteCertificateResponse,
+    runtime::check_example::<
+        models::DeleteCertificateResponse,
     >(
         "#/components/schemas/DeleteCertificateResponse/example",
         "{\"object\":\"certificate.deleted\",\"id\":\"cert_abc\"}",
@@ -24,8 +26,8 @@ fn components_schemas_delete_certificate_response_example() {
 }
 #[test]
 fn components_schemas_list_certificates_response_example() {
-    crate::runtime::check_example::<
-        super::models::ListCertificatesResponse,
+    runtime::check_example::<
+        models::ListCertificatesResponse,
     >(
         "#/components/schemas/ListCertificatesResponse/example",
         "{\"object\":\"list\",\"data\":[{\"object\":\"organization.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}],\"first_id\":\"cert_abc\",\"last_id\":\"cert_abc\",\"has_more\":false}",
@@ -33,7 +35,7 @@ fn components_schemas_list_certificates_response_example() {
 }
 #[test]
 fn components_schemas_list_certificates_response_properties_first_id_example() {
-    crate::runtime::check_example::<
+    runtime::check_example::<
         Option<String>,
     >(
         "#/components/schemas/ListCertificatesResponse/properties/first_id/example",
@@ -42,7 +44,7 @@ fn components_schemas_list_certificates_response_properties_first_id_example() {
 }
 #[test]
 fn components_schemas_list_certificates_response_properties_last_id_example() {
-    crate::runtime::check_example::<
+    runtime::check_example::<
         Option<String>,
     >(
         "#/components/schemas/ListCertificatesResponse/properties/last_id/example",
@@ -51,8 +53,8 @@ fn components_schemas_list_certificates_response_properties_last_id_example() {
 }
 #[test]
 fn components_schemas_list_project_certificates_response_example() {
-    crate::runtime::check_example::<
-        super::models::ListProjectCertificatesResponse,
+    runtime::check_example::<
+        models::ListProjectCertificatesResponse,
     >(
         "#/components/schemas/ListProjectCertificatesResponse/example",
         "{\"object\":\"list\",\"data\":[{\"object\":\"organization.project.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}],\"first_id\":\"cert_abc\",\"last_id\":\"cert_abc\",\"has_more\":false}",
@@ -60,7 +62,7 @@ fn components_schemas_list_project_certificates_response_example() {
 }
 #[test]
 fn components_schemas_list_project_certificates_response_properties_first_id_example() {
-    crate::runtime::check_example::<
+    runtime::check_example::<
         Option<String>,
     >(
         "#/components/schemas/ListProjectCertificatesResponse/properties/first_id/example",
@@ -69,7 +71,7 @@ fn components_schemas_list_project_certificates_response_properties_first_id_exa
 }
 #[test]
 fn components_schemas_list_project_certificates_response_properties_last_id_example() {
-    crate::runtime::check_example::<
+    runtime::check_example::<
         Option<String>,
     >(
         "#/components/schemas/ListProjectCertificatesResponse/properties/last_id/example",
@@ -78,8 +80,8 @@ fn components_schemas_list_project_certificates_response_properties_last_id_exam
 }
 #[test]
 fn components_schemas_modify_certificate_request_example() {
-    crate::runtime::check_example::<
-        super::models::ModifyCertificateRequest,
+    runtime::check_example::<
+        models::ModifyCertificateRequest,
     >(
         "#/components/schemas/ModifyCertificateRequest/example",
         "{\"name\":\"Renamed Certificate\"}",
@@ -87,8 +89,8 @@ fn components_schemas_modify_certificate_request_example() {
 }
 #[test]
 fn components_schemas_organization_certificate_example() {
-    crate::runtime::check_example::<
-        super::models::OrganizationCertificate,
+    runtime::check_example::<
+        models::OrganizationCertificate,
     >(
         "#/components/schemas/OrganizationCertificate/example",
         "{\"object\":\"organization.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}",
@@ -96,8 +98,8 @@ fn components_schemas_organization_certificate_example() {
 }
 #[test]
 fn components_schemas_organization_certificate_activation_response_example() {
-    crate::runtime::check_example::<
-        super::models::OrganizationCertificateActivationResponse,
+    runtime::check_example::<
+        models::OrganizationCertificateActivationResponse,
     >(
         "#/components/schemas/OrganizationCertificateActivationResponse/example",
         "{\"object\":\"organization.certificate.activation\",\"data\":[{\"object\":\"organization.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}},{\"object\":\"organization.certificate\",\"id\":\"cert_def\",\"name\":\"My Example Certificate 2\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}]}",
@@ -105,8 +107,8 @@ fn components_schemas_organization_certificate_activation_response_example() {
 }
 #[test]
 fn components_schemas_organization_certificate_deactivation_response_example() {
-    crate::runtime::check_example::<
-        super::models::OrganizationCertificateDeactivationResponse,
+    runtime::check_example::<
+        models::OrganizationCertificateDeactivationResponse,
     >(
         "#/components/schemas/OrganizationCertificateDeactivationResponse/example",
         "{\"object\":\"organization.certificate.deactivation\",\"data\":[{\"object\":\"organization.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":false,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}]}",
@@ -114,8 +116,8 @@ fn components_schemas_organization_certificate_deactivation_response_example() {
 }
 #[test]
 fn components_schemas_organization_project_certificate_example() {
-    crate::runtime::check_example::<
-        super::models::OrganizationProjectCertificate,
+    runtime::check_example::<
+        models::OrganizationProjectCertificate,
     >(
         "#/components/schemas/OrganizationProjectCertificate/example",
         "{\"object\":\"organization.project.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}",
@@ -123,8 +125,8 @@ fn components_schemas_organization_project_certificate_example() {
 }
 #[test]
 fn components_schemas_organization_project_certificate_activation_response_example() {
-    crate::runtime::check_example::<
-        super::models::OrganizationProjectCertificateActivationResponse,
+    runtime::check_example::<
+        models::OrganizationProjectCertificateActivationResponse,
     >(
         "#/components/schemas/OrganizationProjectCertificateActivationResponse/example",
         "{\"object\":\"organization.project.certificate.activation\",\"data\":[{\"object\":\"organization.project.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":true,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}]}",
@@ -132,8 +134,8 @@ fn components_schemas_organization_project_certificate_activation_response_examp
 }
 #[test]
 fn components_schemas_organization_project_certificate_deactivation_response_example() {
-    crate::runtime::check_example::<
-        super::models::OrganizationProjectCertificateDeactivationResponse,
+    runtime::check_example::<
+        models::OrganizationProjectCertificateDeactivationResponse,
     >(
         "#/components/schemas/OrganizationProjectCertificateDeactivationResponse/example",
         "{\"object\":\"organization.project.certificate.deactivation\",\"data\":[{\"object\":\"organization.project.certificate\",\"id\":\"cert_abc\",\"name\":\"My Example Certificate\",\"active\":false,\"created_at\":1234567,\"certificate_details\":{\"valid_at\":12345667,\"expires_at\":12345678}}]}",
@@ -141,8 +143,8 @@ fn components_schemas_organization_project_certificate_deactivation_response_exa
 }
 #[test]
 fn components_schemas_toggle_certificates_request_example() {
-    crate::runtime::check_example::<
-        super::models::ToggleCertificatesRequest,
+    runtime::check_example::<
+        models::ToggleCertificatesRequest,
     >(
         "#/components/schemas/ToggleCertificatesRequest/example",
         "{\"certificate_ids\":[\"cert_abc\",\"cert_def\"]}",
@@ -150,8 +152,8 @@ fn components_schemas_toggle_certificates_request_example() {
 }
 #[test]
 fn components_schemas_upload_certificate_request_example() {
-    crate::runtime::check_example::<
-        super::models::UploadCertificateRequest,
+    runtime::check_example::<
+        models::UploadCertificateRequest,
     >(
         "#/components/schemas/UploadCertificateRequest/example",
         "{\"name\":\"My Example Certificate\",\"certificate\":\"-----BEGIN CERTIFICATE-----\\nMIIDeT...\\n-----END CERTIFICATE-----\"}",

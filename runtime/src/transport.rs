@@ -1,7 +1,7 @@
 //! The one place where requests are sent: the attempt loop (which asks the retry policy
 //! whether and how long to wait), timeouts, and decoding responses and errors.
 
-use super::client::Client;
+use super::client::Transport;
 use super::error::{ApiError, ApiErrorBody, excerpt};
 use super::request::{ApiResponse, Request};
 use super::{Error, Result};
@@ -11,9 +11,9 @@ use reqwest::{StatusCode, Url};
 use std::fmt;
 use std::time::Duration;
 
-impl Client {
+impl Transport {
     /// Sends a request and decodes a JSON success body.
-    pub(crate) async fn execute_json<T: serde::de::DeserializeOwned>(
+    pub async fn execute_json<T: serde::de::DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>> {
@@ -23,7 +23,7 @@ impl Client {
 
     /// Sends a request and decodes the success body with `decode(status, body)` (for
     /// operations whose statuses have different bodies).
-    pub(crate) async fn execute_decode<T>(
+    pub async fn execute_decode<T>(
         &self,
         request: Request,
         decode: fn(u16, &[u8]) -> serde_json::Result<T>,
@@ -42,15 +42,13 @@ impl Client {
     }
 
     /// Sends a request whose success has no body.
-    #[allow(dead_code)] // Used by generated code for operations without a response body.
-    pub(crate) async fn execute_empty(&self, request: Request) -> Result<ApiResponse<()>> {
+    pub async fn execute_empty(&self, request: Request) -> Result<ApiResponse<()>> {
         let (status, headers, _) = self.send(&request).await?;
         Ok(ApiResponse::new(status, headers, ()))
     }
 
     /// Sends a request whose success body is text.
-    #[allow(dead_code)] // Used by generated code for `text/*` responses.
-    pub(crate) async fn execute_text(&self, request: Request) -> Result<ApiResponse<String>> {
+    pub async fn execute_text(&self, request: Request) -> Result<ApiResponse<String>> {
         let (status, headers, body) = self.send(&request).await?;
         Ok(ApiResponse::new(
             status,
@@ -60,16 +58,14 @@ impl Client {
     }
 
     /// Sends a request whose success body is bytes (audio, images, files…).
-    #[allow(dead_code)] // Used by generated code for binary responses.
-    pub(crate) async fn execute_bytes(&self, request: Request) -> Result<ApiResponse<Bytes>> {
+    pub async fn execute_bytes(&self, request: Request) -> Result<ApiResponse<Bytes>> {
         let (status, headers, body) = self.send(&request).await?;
         Ok(ApiResponse::new(status, headers, body))
     }
 
     /// Sends a request and returns the success body as a stream of chunks, as they arrive
     /// (`text/event-stream`). Errors are retried as usual until the stream starts.
-    #[allow(dead_code)] // Used by generated code for streamed responses.
-    pub(crate) async fn execute_stream(&self, request: Request) -> Result<ApiResponse<ByteStream>> {
+    pub async fn execute_stream(&self, request: Request) -> Result<ApiResponse<ByteStream>> {
         let response = match self.attempts(&request, true).await? {
             Received::Stream(response) => response,
             Received::Body(..) => unreachable!("streaming attempts return the response unread"),
@@ -252,7 +248,7 @@ impl Client {
     }
 
     /// Waits `delay` before the next attempt: on tokio's timer, or with the sleep the builder
-    /// was given ([`ClientBuilder::retry_sleep`](super::ClientBuilder::retry_sleep)).
+    /// was given (`TransportBuilder::retry_sleep`).
     async fn wait(&self, delay: Duration) {
         match &self.inner.sleep {
             None => tokio::time::sleep(delay).await,

@@ -1,10 +1,10 @@
-//! `ClientBuilder`: the settings of a client (key, base URL, timeout, retries, headers,
-//! the environment), checked once when the client is built.
+//! `TransportBuilder`: the settings of a client (key, base URL, timeout, retries, headers,
+//! the environment), checked once when the client is built. A generated `ClientBuilder`
+//! wraps it.
 
-use super::client::{Client, Inner, Sleep};
+use super::client::{ApiInfo, AuthScheme, Inner, Sleep, Transport};
 use super::retry::{DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_DELAY};
-use super::{AuthScheme, Error, Result};
-use crate::generated::API;
+use super::{Error, Result};
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use std::fmt;
@@ -13,17 +13,12 @@ use std::time::Duration;
 
 /// The default timeout of one attempt (the official SDKs use 10 minutes too).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-const USER_AGENT_VALUE: &str = concat!(
-    env!("CARGO_PKG_NAME"),
-    "/",
-    env!("CARGO_PKG_VERSION"),
-    " (Rust)"
-);
 
-/// Configures a [`Client`]. Every setting has a default except the API key.
+/// Configures a [`Transport`] for one API. Every setting has a default except the API key.
 #[derive(Clone)]
 #[must_use]
-pub struct ClientBuilder {
+pub struct TransportBuilder {
+    api: &'static ApiInfo,
     api_key: Option<String>,
     base_url: Option<String>,
     timeout: Duration,
@@ -35,7 +30,7 @@ pub struct ClientBuilder {
     sleep: Option<Sleep>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl fmt::Debug for TransportBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
@@ -50,16 +45,11 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ClientBuilder {
+impl TransportBuilder {
     /// The defaults: the spec's server URL, a 10-minute timeout, 2 retries, no key yet.
-    pub fn new() -> Self {
-        ClientBuilder {
+    pub fn new(api: &'static ApiInfo) -> Self {
+        TransportBuilder {
+            api,
             api_key: None,
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
@@ -72,21 +62,21 @@ impl ClientBuilder {
         }
     }
 
-    /// The defaults, with the API key from `OPENAI_ADMIN_KEY` (required) and the base URL
-    /// from `OPENAI_BASE_URL` (when set); other settings can still be changed.
-    pub fn from_env() -> Result<Self> {
-        let mut builder = Self::new();
-        match std::env::var(API.api_key_env) {
+    /// The defaults, with the API key from the API's key variable (required) and the base
+    /// URL from its base-URL variable (when set); other settings can still be changed.
+    pub fn from_env(api: &'static ApiInfo) -> Result<Self> {
+        let mut builder = Self::new(api);
+        match std::env::var(api.api_key_env) {
             Ok(key) if !key.trim().is_empty() => builder.api_key = Some(key.trim().to_owned()),
             _ => {
                 return Err(Error::config(format!(
-                    "the environment variable {} is not set or empty; export your Admin API key \
-                     in it, or pass the key with Client::builder().api_key(…)",
-                    API.api_key_env
+                    "the environment variable {} is not set or empty; export your API key in \
+                     it, or pass the key with Client::builder().api_key(…)",
+                    api.api_key_env
                 )));
             }
         }
-        if let Ok(url) = std::env::var(API.base_url_env) {
+        if let Ok(url) = std::env::var(api.base_url_env) {
             if !url.trim().is_empty() {
                 builder.base_url = Some(url.trim().to_owned());
             }
@@ -94,13 +84,13 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The API key (an OpenAI Admin API key). It is never printed by `Debug`, errors or logs.
+    /// The API key. It is never printed by `Debug`, errors or logs.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
-    /// The base URL, such as `https://api.openai.com/v1`. It must be `https`, except on a
+    /// The base URL. It must be `https`, except on a
     /// loopback host (`localhost`, `127.0.0.1`, `::1`) for tests and local proxies.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -140,7 +130,7 @@ impl ClientBuilder {
         self
     }
 
-    /// A header sent with every request, such as `OpenAI-Organization`.
+    /// A header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -165,15 +155,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client> {
+    /// Checks the settings and builds the transport.
+    pub fn build(self) -> Result<Transport> {
+        let api = self.api;
         let secret = self.api_key.unwrap_or_default();
-        let auth = match API.auth {
+        let auth = match api.auth {
             AuthScheme::None => None,
             _ if secret.is_empty() => {
                 return Err(Error::config(format!(
                     "no API key: call ClientBuilder::api_key, or use Client::from_env with {} set",
-                    API.api_key_env
+                    api.api_key_env
                 )));
             }
             AuthScheme::Bearer => Some(sensitive(&format!("Bearer {secret}"))?),
@@ -181,11 +172,14 @@ impl ClientBuilder {
         };
         let base_url = self
             .base_url
-            .unwrap_or_else(|| API.default_base_url.to_owned());
+            .unwrap_or_else(|| api.default_base_url.to_owned());
         let (base_url, host) = check_base_url(&base_url)?;
 
         let mut headers = HeaderMap::new();
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let user_agent = HeaderValue::from_str(api.user_agent).map_err(|_| {
+            Error::config("the User-Agent contains characters a header cannot carry")
+        })?;
+        headers.insert(USER_AGENT, user_agent);
         for (name, value) in &self.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))?;
@@ -218,8 +212,9 @@ impl ClientBuilder {
                 (http, HeaderMap::new(), None)
             }
         };
-        Ok(Client {
+        Ok(Transport {
             inner: Arc::new(Inner {
+                api,
                 http,
                 base_url,
                 host,

@@ -1,89 +1,13 @@
 //! `multipart/form-data` bodies (RFC 7578), encoded once into bytes so that a retry resends
-//! exactly the same body, and [`FileUpload`], the value of a file field.
-// Generated code uses the encoder only for APIs with multipart bodies.
-#![allow(dead_code)]
+//! exactly the same body (the `multipart` feature).
 
-use super::{ParamValue, Result};
+use super::Result;
+use super::file::FileUpload;
+use super::request::ParamValue;
 use bytes::Bytes;
-use std::fmt;
-
-/// A file to upload: its name, bytes and (optionally) media type.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct FileUpload {
-    file_name: String,
-    content_type: Option<String>,
-    bytes: Bytes,
-}
-
-impl FileUpload {
-    /// A file named `file_name` holding `bytes`.
-    pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
-        FileUpload {
-            file_name: file_name.into(),
-            content_type: None,
-            bytes: bytes.into(),
-        }
-    }
-
-    /// Reads a file from disk; its name is the path's file name.
-    pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "file".to_owned());
-        Ok(FileUpload::new(name, bytes))
-    }
-
-    /// Sets the media type sent with the file (default `application/octet-stream`).
-    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
-        self
-    }
-
-    /// The file name.
-    pub fn file_name(&self) -> &str {
-        &self.file_name
-    }
-
-    /// The contents.
-    pub fn bytes(&self) -> &Bytes {
-        &self.bytes
-    }
-}
-
-impl fmt::Debug for FileUpload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileUpload")
-            .field("file_name", &self.file_name)
-            .field("content_type", &self.content_type)
-            .field("len", &self.bytes.len())
-            .finish()
-    }
-}
-
-/// Inside a JSON document a binary string is text: the bytes as (lossy) UTF-8.
-impl serde::Serialize for FileUpload {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Ok(FileUpload::new(String::new(), text.into_bytes()))
-    }
-}
 
 /// The file fields of a multipart body: a file, an optional one, or a list.
-pub(crate) trait FileValue {
+pub trait FileValue {
     fn for_each_file(&self, f: &mut dyn FnMut(&FileUpload));
 }
 
@@ -110,13 +34,20 @@ impl<T: FileValue> FileValue for Vec<T> {
 }
 
 /// A multipart form being built.
-pub(crate) struct Multipart {
+pub struct Multipart {
     boundary: String,
     body: Vec<u8>,
 }
 
+impl Default for Multipart {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Multipart {
-    pub(crate) fn new() -> Self {
+    /// An empty form with a random boundary.
+    pub fn new() -> Self {
         Multipart {
             boundary: format!(
                 "generated-client-{:016x}{:016x}",
@@ -146,7 +77,7 @@ impl Multipart {
     }
 
     /// A text part per value (none for `None`, one per item of a list).
-    pub(crate) fn text(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
+    pub fn text(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
         value.for_each_value(&mut |v| {
             self.part_header(name, None);
             self.body.extend_from_slice(v.as_bytes());
@@ -155,7 +86,7 @@ impl Multipart {
     }
 
     /// A file part per file.
-    pub(crate) fn file(&mut self, name: &str, value: &impl FileValue) {
+    pub fn file(&mut self, name: &str, value: &impl FileValue) {
         value.for_each_file(&mut |file| {
             let content_type = file
                 .content_type
@@ -173,7 +104,7 @@ impl Multipart {
     }
 
     /// A part holding a value's JSON text (objects, unions); nothing for `null`.
-    pub(crate) fn json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    pub fn json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
         let value = serde_json::to_value(value).map_err(|e| {
             super::Error::invalid_input(format!("the form field `{name}` cannot be encoded: {e}"))
         })?;
@@ -186,7 +117,7 @@ impl Multipart {
     }
 
     /// The content type (with the boundary) and the encoded body.
-    pub(crate) fn finish(mut self) -> (String, Bytes) {
+    pub fn finish(mut self) -> (String, Bytes) {
         self.body
             .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         (

@@ -1,7 +1,7 @@
 //! The retry policy: which failures get another attempt, and how long the client waits
 //! before it (the server's `Retry-After`, else exponential backoff with jitter).
 
-use super::client::Client;
+use super::client::Transport;
 use super::error::retryable_status;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -14,7 +14,7 @@ pub(super) const MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
 /// A `Retry-After` longer than this is not waited for; the normal backoff applies instead.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-impl Client {
+impl Transport {
     /// Whether attempt number `attempt` (the first is 1) may be followed by another.
     pub(super) fn retries_left(&self, attempt: u32) -> bool {
         attempt <= self.inner.max_retries
@@ -170,7 +170,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_the_cap_with_jitter() {
-        let client = Client::builder().api_key("k").build().unwrap();
+        let client = crate::builder::TransportBuilder::new(&crate::client::TEST_API)
+            .api_key("k")
+            .build()
+            .unwrap();
         for (attempt, nominal) in [
             (1, 0.5),
             (2, 1.0),

@@ -111,7 +111,7 @@ impl Error {
     }
 
     /// The `x-request-id` of the response, for API and decode errors; quote it when you
-    /// contact OpenAI support.
+    /// contact the API's support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
@@ -179,7 +179,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The `x-request-id` response header, when present.
     pub request_id: Option<String>,
-    /// The decoded OpenAI error body (`{"error": {…}}`), when the body had that shape.
+    /// The decoded error body, when it had the common `{"error": {…}}` shape (OpenAI's and
+    /// many other APIs').
     pub body: Option<ApiErrorBody>,
     /// The beginning of the body (at most 512 characters, on one line) when it did not
     /// have that shape, such as the HTML page of a proxy's 502.
@@ -211,7 +212,7 @@ impl RawBody {
     }
 }
 
-/// The `error` object of an OpenAI error response.
+/// The `error` object of an error response of the common `{"error": {…}}` shape.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiErrorBody {
@@ -243,8 +244,8 @@ impl ApiError {
         &self.raw.0
     }
 
-    /// Decodes the response body as `T`: the error schema of an API whose errors are not
-    /// OpenAI's `{"error": {…}}` shape (for example the `Error` model its spec declares).
+    /// Decodes the response body as `T`: the error schema of an API whose errors are not of
+    /// the common `{"error": {…}}` shape (for example the `Error` model a spec declares).
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
         serde_json::from_slice(&self.raw.0)
     }
@@ -260,7 +261,7 @@ impl ApiError {
     fn hint(&self) -> &'static str {
         match self.status.as_u16() {
             400 | 422 => "check the arguments of the call",
-            401 => "check the API key (an Admin API key is required)",
+            401 => "check the API key",
             403 => "the API key is not allowed to do this",
             404 => "check the ids in the call",
             409 => "the resource changed meanwhile; try again",

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// A page of a cursor-paginated list.
-pub(crate) trait Page {
+pub trait Page {
     /// One item of the list.
     type Item;
 
@@ -14,7 +14,7 @@ pub(crate) trait Page {
 }
 
 /// A list call's request builder that can fetch any page.
-pub(crate) trait Paginated: Clone + Send + Unpin + 'static {
+pub trait Paginated: Clone + Send + Unpin + 'static {
     /// What one call returns.
     type Page: Page + Send;
 
@@ -46,7 +46,7 @@ struct Items<B: Paginated> {
 /// says there are more. Only one page is held at a time. A page whose cursor repeats the one
 /// it was fetched with ends the walk (a server bug would otherwise loop for ever); an error
 /// is yielded once and ends the walk.
-pub(crate) fn paginate<B: Paginated>(
+pub fn paginate<B: Paginated>(
     builder: B,
 ) -> impl Stream<Item = Result<Item<B>>> + Send + Unpin + 'static
 where

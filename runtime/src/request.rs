@@ -8,20 +8,21 @@ use reqwest::{Method, StatusCode};
 
 /// A request ready to send: method, path (already encoded), query, headers and body.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
-    pub(crate) method: Method,
+pub struct Request {
+    /// The HTTP method.
+    pub method: Method,
     /// The operationId, for errors and logs.
-    pub(crate) operation: &'static str,
+    pub operation: &'static str,
     /// The path template, for logs (never holds argument values).
-    #[allow(dead_code)] // Read by logging and tests.
-    pub(crate) path_template: &'static str,
+    pub path_template: &'static str,
     /// The path with its parameters encoded.
-    pub(crate) path: String,
+    pub path: String,
     /// The query string, encoded, without the `?`.
-    pub(crate) query: String,
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub query: String,
+    /// Header parameters.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The body and its content type.
-    pub(crate) body: Option<(HeaderValue, Bytes)>,
+    pub body: Option<(HeaderValue, Bytes)>,
     /// Cookie parameters, already `name=value`.
     cookies: Vec<String>,
 }
@@ -38,7 +39,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 const QUERY_COMPONENT: &AsciiSet = &PATH_SEGMENT.remove(b'[').remove(b']');
 
 impl Request {
-    pub(crate) fn new(
+    /// A request of `operation` (its operationId) for `path` (encoded), made from the
+    /// template `path_template`.
+    pub fn new(
         method: Method,
         operation: &'static str,
         path_template: &'static str,
@@ -66,7 +69,7 @@ impl Request {
     }
 
     /// Adds `name=value` for each value (nothing for `None`, one pair per item of a list).
-    pub(crate) fn query(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
+    pub fn query(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
         value.for_each_value(&mut |v| {
             self.start_pair(name);
             self.query.extend(utf8_percent_encode(v, QUERY_COMPONENT));
@@ -76,8 +79,7 @@ impl Request {
     /// Adds one pair for a list, its values joined by `separator` (`,` for `explode: false`,
     /// a space for `spaceDelimited`, `|` for `pipeDelimited`); nothing when there are no
     /// values.
-    #[allow(dead_code)] // Used by generated code for `explode: false` and delimited lists.
-    pub(crate) fn query_joined(
+    pub fn query_joined(
         &mut self,
         name: &str,
         value: &(impl ParamValue + ?Sized),
@@ -107,8 +109,7 @@ impl Request {
 
     /// An object as its own pairs (`style: form`, exploded): `k1=v1&k2=v2`; nested values
     /// are sent as JSON text.
-    #[allow(dead_code)] // Used by generated code for object query parameters.
-    pub(crate) fn query_object(&mut self, value: &impl serde::Serialize) -> Result<()> {
+    pub fn query_object(&mut self, value: &impl serde::Serialize) -> Result<()> {
         if let serde_json::Value::Object(map) = self.to_json(value)? {
             for (key, v) in map {
                 for text in scalar_texts(&v) {
@@ -121,8 +122,7 @@ impl Request {
 
     /// `style: deepObject`: `name[key]=value`, nested as `name[a][b]=value`, list items as
     /// `name[key][]=value`.
-    #[allow(dead_code)] // Used by generated code for deepObject parameters.
-    pub(crate) fn query_deep(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    pub fn query_deep(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
         let value = self.to_json(value)?;
         let mut pairs = Vec::new();
         flatten_brackets(name.to_owned(), &value, &mut pairs);
@@ -133,8 +133,7 @@ impl Request {
     }
 
     /// A parameter described by `content: application/json`: its JSON text.
-    #[allow(dead_code)] // Used by generated code for JSON-encoded parameters.
-    pub(crate) fn query_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    pub fn query_json(&mut self, name: &str, value: &impl serde::Serialize) -> Result<()> {
         let value = self.to_json(value)?;
         if !value.is_null() {
             self.push_pair(name, &value.to_string());
@@ -143,8 +142,7 @@ impl Request {
     }
 
     /// A cookie parameter (all of them travel in one `Cookie` header).
-    #[allow(dead_code)] // Used by generated code for cookie parameters.
-    pub(crate) fn cookie(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
+    pub fn cookie(&mut self, name: &str, value: &(impl ParamValue + ?Sized)) {
         if let Some(v) = joined(value) {
             self.cookies.push(format!(
                 "{}={}",
@@ -172,12 +170,7 @@ impl Request {
     }
 
     /// Adds a header (values of a list are joined with `,`; nothing for `None`).
-    #[allow(dead_code)] // Used by generated code for header parameters.
-    pub(crate) fn header(
-        &mut self,
-        name: &'static str,
-        value: &(impl ParamValue + ?Sized),
-    ) -> Result<()> {
+    pub fn header(&mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) -> Result<()> {
         let Some(joined) = joined(value) else {
             return Ok(());
         };
@@ -194,12 +187,12 @@ impl Request {
     }
 
     /// Sets a JSON body (`application/json`).
-    pub(crate) fn json(&mut self, body: &impl serde::Serialize) -> Result<()> {
+    pub fn json(&mut self, body: &impl serde::Serialize) -> Result<()> {
         self.json_as("application/json", body)
     }
 
     /// Sets a JSON body with another JSON media type (`application/merge-patch+json`, …).
-    pub(crate) fn json_as(
+    pub fn json_as(
         &mut self,
         content_type: &'static str,
         body: &impl serde::Serialize,
@@ -216,8 +209,7 @@ impl Request {
 
     /// Sets an `application/x-www-form-urlencoded` body: each field as `name=value`, lists
     /// as repeated pairs, objects in brackets (`name[key]=value`).
-    #[allow(dead_code)] // Used by generated code for form bodies.
-    pub(crate) fn form(&mut self, body: &impl serde::Serialize) -> Result<()> {
+    pub fn form(&mut self, body: &impl serde::Serialize) -> Result<()> {
         let value = self.to_json(body)?;
         let mut encoded = String::new();
         if let serde_json::Value::Object(map) = value {
@@ -254,8 +246,8 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body.
-    #[allow(dead_code)] // Used by generated code for multipart bodies.
-    pub(crate) fn multipart(&mut self, form: super::Multipart) {
+    #[cfg(feature = "multipart")]
+    pub fn multipart(&mut self, form: crate::multipart::Multipart) {
         let (content_type, bytes) = form.finish();
         self.body = HeaderValue::from_str(&content_type)
             .ok()
@@ -263,14 +255,12 @@ impl Request {
     }
 
     /// Sets a body of raw bytes with its media type.
-    #[allow(dead_code)] // Used by generated code for non-JSON bodies.
-    pub(crate) fn raw(&mut self, content_type: &'static str, body: Bytes) {
+    pub fn raw(&mut self, content_type: &'static str, body: Bytes) {
         self.body = Some((HeaderValue::from_static(content_type), body));
     }
 
     /// Asks for a `text/event-stream` response.
-    #[allow(dead_code)] // Used by generated code for streamable responses.
-    pub(crate) fn accept_event_stream(&mut self) {
+    pub fn accept_event_stream(&mut self) {
         self.headers.push((
             reqwest::header::ACCEPT,
             HeaderValue::from_static("text/event-stream"),
@@ -278,12 +268,7 @@ impl Request {
     }
 
     /// Adds a header holding a value's JSON text.
-    #[allow(dead_code)] // Used by generated code for JSON-encoded header parameters.
-    pub(crate) fn header_json(
-        &mut self,
-        name: &'static str,
-        value: &impl serde::Serialize,
-    ) -> Result<()> {
+    pub fn header_json(&mut self, name: &'static str, value: &impl serde::Serialize) -> Result<()> {
         let value = self.to_json(value)?;
         if value.is_null() {
             return Ok(());
@@ -344,7 +329,7 @@ fn joined(value: &(impl ParamValue + ?Sized)) -> Option<String> {
 /// Percent-encodes a path parameter as exactly one path segment: `a/b?c#d` becomes
 /// `a%2Fb%3Fc%23d` and `%2F` becomes `%252F`. Empty values and the dot segments `.` and `..`
 /// (which URL normalisation would remove or resolve) are refused.
-pub(crate) fn encode_path(name: &str, value: &(impl ParamValue + ?Sized)) -> Result<String> {
+pub fn encode_path(name: &str, value: &(impl ParamValue + ?Sized)) -> Result<String> {
     // Encoded straight into the result (the comma that joins list items is encoded too),
     // with just enough of the raw value kept to refuse the dot segments.
     let mut encoded = String::new();
@@ -373,7 +358,7 @@ pub(crate) fn encode_path(name: &str, value: &(impl ParamValue + ?Sized)) -> Res
 
 /// A value that can travel in a path, query or header: scalars, string enums, and (outside
 /// the path) lists and options of them.
-pub(crate) trait ParamValue {
+pub trait ParamValue {
     /// Calls `f` with each value as text.
     fn for_each_value(&self, f: &mut dyn FnMut(&str));
 }
@@ -445,7 +430,7 @@ impl<T> ApiResponse<T> {
         &self.headers
     }
 
-    /// The `x-request-id` header: quote it when you contact OpenAI support.
+    /// The `x-request-id` header: quote it when you contact the API's support.
     pub fn request_id(&self) -> Option<&str> {
         self.headers
             .get("x-request-id")
@@ -469,6 +454,25 @@ impl<T> std::ops::Deref for ApiResponse<T> {
     fn deref(&self) -> &T {
         &self.data
     }
+}
+
+/// A value's JSON text (for parameters described by `content: application/json` in a path
+/// or a cookie).
+pub fn json_text(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::invalid_input(format!("a parameter cannot be encoded as JSON: {e}")))
+}
+
+/// A parameter value that no standard style writes, as text: its scalars (a string as
+/// it is, numbers and booleans as written in JSON) joined by commas, an object as its JSON
+/// text; `None` for an absent value.
+pub fn plain_text(value: &impl serde::Serialize) -> Result<Option<String>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::invalid_input(format!("a parameter cannot be encoded: {e}")))?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(scalar_texts(&value).join(",")))
 }
 
 #[cfg(test)]
@@ -547,5 +551,30 @@ mod tests {
             r.query,
             "include[]=content&include[]=a%26b%3Dc&limit=5&ids=a,b"
         );
+    }
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    use super::plain_text;
+    use serde_json::json;
+
+    #[test]
+    fn scalars_as_text_lists_joined_objects_as_json() {
+        assert_eq!(
+            plain_text(&json!("main.yml")).unwrap().as_deref(),
+            Some("main.yml")
+        );
+        assert_eq!(plain_text(&json!(42)).unwrap().as_deref(), Some("42"));
+        assert_eq!(plain_text(&json!(true)).unwrap().as_deref(), Some("true"));
+        assert_eq!(
+            plain_text(&json!(["a", 1])).unwrap().as_deref(),
+            Some("a,1")
+        );
+        assert_eq!(
+            plain_text(&json!({"k": 1})).unwrap().as_deref(),
+            Some(r#"{"k":1}"#)
+        );
+        assert_eq!(plain_text(&None::<String>).unwrap(), None);
     }
 }

@@ -1,0 +1,109 @@
+//! `Transport`: what a generated `Client` holds (the settings, built and checked by
+//! [`TransportBuilder`](super::builder::TransportBuilder)); clones share them. And
+//! `ApiInfo`, what the runtime knows about one API.
+
+use super::BoxFuture;
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the runtime needs to know about an API, emitted by the generator from the spec.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: &'static str,
+    /// The first server URL.
+    pub default_base_url: &'static str,
+    /// Where `Client::from_env` reads the key.
+    pub api_key_env: &'static str,
+    /// Where `Client::from_env` reads the base URL.
+    pub base_url_env: &'static str,
+    /// How the key is sent.
+    pub auth: AuthScheme,
+    /// How many operations were generated.
+    pub operations: usize,
+    /// The `User-Agent` every request carries (the generated crate's name and version).
+    pub user_agent: &'static str,
+}
+
+/// An API for the runtime's own unit tests.
+#[cfg(test)]
+pub(crate) static TEST_API: ApiInfo = ApiInfo {
+    title: "Test API",
+    default_base_url: "https://api.example.com/v1",
+    api_key_env: "TEST_API_KEY",
+    base_url_env: "TEST_BASE_URL",
+    auth: AuthScheme::Bearer,
+    operations: 0,
+    user_agent: "apigen-runtime-tests",
+};
+
+/// How the API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// Not at all.
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic base64(<key>)`, the key being `user:password`.
+    Basic,
+}
+
+/// A configured connection to an API: what a generated `Client` holds, and what sends its
+/// requests. Cheap to clone (clones share one connection pool).
+#[derive(Clone)]
+pub struct Transport {
+    pub(super) inner: Arc<Inner>,
+}
+
+/// What a transport holds, set by `TransportBuilder::build`.
+pub(super) struct Inner {
+    pub(super) api: &'static ApiInfo,
+    pub(super) http: reqwest::Client,
+    pub(super) base_url: String,
+    pub(super) host: String,
+    /// `Authorization` value, marked sensitive.
+    pub(super) auth: Option<HeaderValue>,
+    /// The key itself, only to scrub it from error excerpts.
+    pub(super) secret: String,
+    pub(super) headers: HeaderMap,
+    pub(super) timeout: Duration,
+    pub(super) max_retries: u32,
+    pub(super) initial_retry_delay: Duration,
+    pub(super) max_retry_delay: Duration,
+    /// What waits between attempts instead of `tokio::time::sleep`, when set (see
+    /// `TransportBuilder::retry_sleep`).
+    pub(super) sleep: Option<Sleep>,
+}
+
+/// A replacement for `tokio::time::sleep` between attempts.
+pub(super) type Sleep = Arc<dyn Fn(Duration) -> BoxFuture<()> + Send + Sync>;
+
+impl Transport {
+    /// Writes the client's settings for `Debug`, as the struct `name`, never the key.
+    pub fn debug(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &"[redacted]")
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .finish_non_exhaustive()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// What the runtime knows about the API.
+    pub fn api(&self) -> &'static ApiInfo {
+        self.inner.api
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.debug("Transport", f)
+    }
+}
