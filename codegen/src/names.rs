@@ -252,6 +252,9 @@ pub enum Namespace {
     RequestBuilder,
     /// Methods of a request builder that a setter (an optional input) may not take.
     RequestBuilderMethods,
+    /// Type names of operations: request builders (in `builders`) and mock markers (in
+    /// `mock`, beside the mock server's own types).
+    OperationTypes,
     /// Methods of a resource type: accessors and operation verbs.
     Resource,
     /// Methods of the mock server: one expectation per operation.
@@ -271,33 +274,16 @@ pub enum Namespace {
 /// (`clone` on `Client`). Trait methods that nothing calls by name (`fmt`) are not listed: an
 /// inherent method of the same name compiles, and renaming it would change a working API.
 ///
-/// `tests/reserved.rs` reads the runtime's source and fails when the runtime defines a method
-/// that is not listed here.
+/// `tests/reserved.rs` reads the runtime's source (the `client!` and `mock!` macros that
+/// define these types in every generated crate) and fails when the runtime defines a method
+/// or a type that is not listed here.
 pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
     match namespace {
         Namespace::Client => &[
-            // The runtime's `impl Client`.
-            "api_error",
-            "attempts",
-            "attempts_untraced",
-            "backoff",
+            // The runtime's `client!` macro.
             "base_url",
             "builder",
-            "execute_bytes",
-            "execute_decode",
-            "execute_empty",
-            "execute_json",
-            "execute_stream",
-            "execute_text",
             "from_env",
-            "retries_left",
-            "retry_delay_after_status",
-            "retry_delay_after_transport_error",
-            "send",
-            "transport_error",
-            "transport_error_for",
-            "url",
-            "wait",
             // Called by every generated client method (`client: self.clone()`).
             "clone",
         ],
@@ -323,6 +309,15 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "send_stream",
             "into_stream",
             "request",
+        ],
+        Namespace::OperationTypes => &[
+            // Defined in the `mock` module by the runtime's `mock!` macro.
+            "MockServer",
+            "Expectation",
+            // Re-exported into the `mock` module from the runtime.
+            "MockHandle",
+            "MockOperation",
+            "ResponseTemplate",
         ],
         Namespace::Resource => &[],
         Namespace::MockServer => &[

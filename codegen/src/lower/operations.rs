@@ -41,6 +41,7 @@ impl Owners {
         self.methods.contains_key(method)
             || self.builders.contains_key(builder)
             || names::reserved(Namespace::Client).contains(&method)
+            || names::reserved(Namespace::OperationTypes).contains(&builder)
     }
 }
 
@@ -108,8 +109,9 @@ impl<'a> Cx<'a> {
                     }
                     None if owners.taken(&operation.method_name, &operation.builder_name) => {
                         let why = format!(
-                            "operation `{}` would become `{}`, a method `Client` has already",
-                            operation.id, operation.method_name
+                            "operation `{}` would become `{}` (builder `{}`), a name the \
+                             client or its mock already has",
+                            operation.id, operation.method_name, operation.builder_name
                         );
                         self.number_operation(&mut operation, &owners, &why, &pointer);
                     }
