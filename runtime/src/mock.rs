@@ -187,7 +187,7 @@ impl<'s> ExpectationCore<'s> {
 }
 
 /// A mounted expectation. It answers until it is dropped; dropping it checks
-/// [`Expectation::times`].
+/// `Expectation::times`.
 #[must_use = "the expectation is removed when its handle is dropped"]
 pub struct MockHandle {
     guard: wiremock::MockGuard,
