@@ -1,5 +1,6 @@
 //! Snapshot tests: every fixture spec's generated code, one snapshot per generated file
-//! (`snapshots/fixtures/FIXTURE/FILE.snap`, and `notes.snap`), or its errors; and the
+//! (`snapshots/fixtures/FIXTURE/FILE.snap`, and `notes.snap`); every error fixture's
+//! diagnostics with their places (`snapshots/errors/FIXTURE.snap`); and the
 //! project's own certificate spec. Review changes with `cargo insta review` or
 //! `INSTA_UPDATE=always cargo test -p codegen` followed by reading every changed `.snap` in
 //! `git diff`.
@@ -151,8 +152,16 @@ fn no_stale_snapshots() {
         }
         expected.insert(format!("{dir}/notes.snap"));
     }
-    let stale: Vec<String> = snap_files(&tests, &tests.join(SNAPSHOTS).join("fixtures"))
+    for entry in std::fs::read_dir(tests.join("errors")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let stem = path.file_stem().unwrap().to_string_lossy();
+            expected.insert(format!("{SNAPSHOTS}/errors/{stem}.snap"));
+        }
+    }
+    let stale: Vec<String> = ["fixtures", "errors"]
         .into_iter()
+        .flat_map(|dir| snap_files(&tests, &tests.join(SNAPSHOTS).join(dir)))
         .filter(|snap| !expected.contains(snap))
         .collect();
     assert!(
@@ -162,18 +171,30 @@ fn no_stale_snapshots() {
     );
 }
 
+/// Every error fixture is refused (decided by the `Result`: `load_spec` or
+/// `generate_with_notes` returns `Err`), and its diagnostics are pinned as `cargo xtask
+/// codegen` prints them, each with its file:line:column (when the pointer is found in the
+/// text) and JSON pointer: `snapshots/errors/FIXTURE.snap`.
 #[test]
 fn errors() {
     insta::glob!("errors/*.yaml", |path| {
-        let output = generate(&read(path));
-        assert!(
-            output.contains("in the OpenAPI document")
-                || output.contains("invalid")
-                || output.contains("not supported"),
-            "fixture {} should fail:\n{output}",
-            path.display()
-        );
-        insta::assert_snapshot!(output);
+        let text = read(path);
+        let result = codegen::load_spec(&text).and_then(|loaded| {
+            codegen::generate_with_notes(&loaded.spec, &codegen::Config::default())
+        });
+        let shown = path.strip_prefix(workspace_root()).unwrap();
+        let Err(error) = result else {
+            panic!("{} must be refused, but it generated", shown.display());
+        };
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(format!("{SNAPSHOTS}/errors"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.remove_snapshot_suffix();
+        settings.set_omit_expression(true);
+        settings.bind(|| {
+            insta::assert_snapshot!(stem.as_ref(), xtask::format_errors(shown, &text, &error));
+        });
     });
 }
 
