@@ -1,34 +1,13 @@
 //! Snapshot tests: every fixture spec's generated code, one snapshot per generated file
 //! (`snapshots/fixtures/FIXTURE/FILE.snap`, and `notes.snap`); every error fixture's
-//! diagnostics with their places (`snapshots/errors/FIXTURE.snap`); and the
-//! project's own certificate spec. Review changes with `cargo insta review` or
+//! diagnostics with their places (`snapshots/errors/FIXTURE.snap`); and the notes of the
+//! project's own spec (its code is pinned by `generated-client/src/generated/` and the
+//! freshness test, not copied here). Review changes with `cargo insta review` or
 //! `INSTA_UPDATE=always cargo test -p codegen` followed by reading every changed `.snap` in
 //! `git diff`.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::Path;
-
-/// The generated files one after another, then the notes; or the errors.
-fn generate(text: &str) -> String {
-    let loaded = match codegen::load_spec(text) {
-        Ok(loaded) => loaded,
-        Err(e) => return format!("{e}"),
-    };
-    match codegen::generate_with_notes(&loaded.spec, &codegen::Config::default()) {
-        Ok(generation) => {
-            let mut out = String::new();
-            for note in loaded.notes.iter().chain(&generation.notes) {
-                let _ = writeln!(out, "// note: {note}");
-            }
-            for file in &generation.files {
-                let _ = write!(out, "// ===== {} =====\n{}", file.path, file.contents);
-            }
-            out
-        }
-        Err(e) => format!("{e}"),
-    }
-}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -159,7 +138,8 @@ fn no_stale_snapshots() {
             expected.insert(format!("{SNAPSHOTS}/errors/{stem}.snap"));
         }
     }
-    let stale: Vec<String> = ["fixtures", "errors"]
+    expected.insert(format!("{SNAPSHOTS}/spec/notes.snap"));
+    let stale: Vec<String> = ["fixtures", "errors", "spec"]
         .into_iter()
         .flat_map(|dir| snap_files(&tests, &tests.join(SNAPSHOTS).join(dir)))
         .filter(|snap| !expected.contains(snap))
@@ -198,15 +178,34 @@ fn errors() {
     });
 }
 
+/// spec/'s generated code has one golden copy, `generated-client/src/generated/`, which
+/// `generated_client_is_fresh` (xtask/tests/codegen.rs) compares byte for byte with what
+/// `cargo xtask codegen` writes. Its notes are in no generated file, so they are pinned here:
+/// `snapshots/spec/notes.snap`.
 #[test]
-fn certificate_spec() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-    insta::assert_snapshot!(generate(&read(&spec)));
+fn spec_notes() {
+    let spec = workspace_root().join("spec/openapi.yaml");
+    let (notes, _) = generate_ok(&spec);
+    insta::with_settings!({
+        snapshot_path => format!("{SNAPSHOTS}/spec"),
+        input_file => &spec,
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("notes", render_notes(&notes));
+    });
 }
 
+/// Generating the same text twice gives the same files and notes (or the same errors).
 #[test]
 fn generation_is_deterministic() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-    let text = read(&spec);
-    assert_eq!(generate(&text), generate(&text));
+    let text = read(&workspace_root().join("spec/openapi.yaml"));
+    let generate = || {
+        codegen::load_spec(&text).and_then(|loaded| {
+            let generation =
+                codegen::generate_with_notes(&loaded.spec, &codegen::Config::default())?;
+            Ok((loaded.notes, generation))
+        })
+    };
+    assert_eq!(generate(), generate());
 }
