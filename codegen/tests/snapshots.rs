@@ -33,8 +33,8 @@ fn file_snapshot_name(path: &str) -> String {
 }
 
 /// Loads and generates a spec, which must succeed: all its notes (loading's, then
-/// generation's, as `cargo xtask codegen` lists them) and its generation. A failure panics with the diagnostics as `cargo xtask
-/// codegen` prints them.
+/// generation's, as `cargo xtask codegen` lists them) and its generation. A failure panics
+/// with the diagnostics as `cargo xtask codegen` prints them.
 fn generate_ok(path: &Path) -> (Vec<codegen::Note>, codegen::Generation) {
     let text = read(path);
     let shown = path.strip_prefix(workspace_root()).unwrap_or(path);
@@ -65,6 +65,17 @@ fn render_notes(notes: &[codegen::Note]) -> String {
     notes.iter().map(|n| format!("note: {n}\n")).collect()
 }
 
+/// Insta's settings for snapshots in `DIR/NAME.snap` (`DIR` relative to `tests/`), named by
+/// what they hold: no module prefix, no glob suffix, no expression in the header.
+fn settings_in(dir: String) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.remove_snapshot_suffix();
+    settings.set_omit_expression(true);
+    settings
+}
+
 /// Every fixture generates (decided by the `Result`), and each generated file is a snapshot
 /// of its own, `snapshots/fixtures/FIXTURE/FILE.snap`, next to `notes.snap`: a change to one
 /// emitter changes only that emitter's file of each fixture. Every mismatch is reported, not
@@ -73,12 +84,7 @@ fn render_notes(notes: &[codegen::Note]) -> String {
 fn fixtures() {
     insta::glob!("fixtures/*.yaml", |path| {
         let (notes, generation) = generate_ok(path);
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(fixture_snapshots(path));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.remove_snapshot_suffix();
-        settings.set_omit_expression(true);
-        settings.bind(|| {
+        settings_in(fixture_snapshots(path)).bind(|| {
             for file in &generation.files {
                 insta::assert_snapshot!(file_snapshot_name(&file.path), file.contents);
             }
@@ -167,12 +173,7 @@ fn errors() {
             panic!("{} must be refused, but it generated", shown.display());
         };
         let stem = path.file_stem().unwrap().to_string_lossy();
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(format!("{SNAPSHOTS}/errors"));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.remove_snapshot_suffix();
-        settings.set_omit_expression(true);
-        settings.bind(|| {
+        settings_in(format!("{SNAPSHOTS}/errors")).bind(|| {
             insta::assert_snapshot!(stem.as_ref(), xtask::format_errors(shown, &text, &error));
         });
     });
@@ -186,14 +187,9 @@ fn errors() {
 fn spec_notes() {
     let spec = workspace_root().join("spec/openapi.yaml");
     let (notes, _) = generate_ok(&spec);
-    insta::with_settings!({
-        snapshot_path => format!("{SNAPSHOTS}/spec"),
-        input_file => &spec,
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!("notes", render_notes(&notes));
-    });
+    let mut settings = settings_in(format!("{SNAPSHOTS}/spec"));
+    settings.set_input_file(&spec);
+    settings.bind(|| insta::assert_snapshot!("notes", render_notes(&notes)));
 }
 
 /// Generating the same text twice gives the same files and notes (or the same errors).
