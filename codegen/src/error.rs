@@ -67,6 +67,32 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The diagnostics as a maintainer reads them: `error: FILE cannot be generated (N
+    /// problems):`, then one line per problem with `FILE:LINE:COLUMN` where the pointer can
+    /// be found in the spec's `text`, the pointer, what is wrong and what to do.
+    pub fn report(&self, file: &str, text: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let n = self.diagnostics.len();
+        let _ = writeln!(
+            out,
+            "error: {file} cannot be generated ({n} problem{}):",
+            if n == 1 { "" } else { "s" }
+        );
+        let pointers: Vec<String> = self.diagnostics.iter().map(|d| d.pointer.clone()).collect();
+        let positions = crate::locate_all(text, &pointers);
+        for d in &self.diagnostics {
+            let location = positions
+                .get(&d.pointer)
+                .map(|(line, column)| format!("{file}:{line}:{column}: "))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {location}{d}");
+        }
+        out
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.diagnostics.len();

@@ -281,9 +281,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
     match namespace {
         Namespace::Client => &[
             // The runtime's `client!` macro.
-            "base_url",
-            "builder",
-            "from_env",
+            "base_url", "builder", "from_env",
             // Called by every generated client method (`client: self.clone()`).
             "clone",
         ],

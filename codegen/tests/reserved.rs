@@ -8,7 +8,6 @@
 use codegen::names::{Namespace, reserved};
 use std::path::{Path, PathBuf};
 
-
 fn runtime_source(file: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../runtime/src")
@@ -124,10 +123,9 @@ fn the_registry_knows_every_method_of_the_runtime() {
 /// markers (one per operation, named like its request builder).
 #[test]
 fn the_registry_knows_what_the_mock_module_imports() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml"),
-    )
-    .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml"))
+            .unwrap();
     let spec = codegen::parse_spec(&text).unwrap();
     let files = codegen::generate(&spec, &codegen::Config::default()).unwrap();
     let mock = files.iter().find(|f| f.path == "mock.rs").unwrap();

@@ -42,7 +42,7 @@ fn generate_ok(path: &Path) -> (Vec<codegen::Note>, codegen::Generation) {
         panic!(
             "{} must generate:\n{}",
             shown.display(),
-            xtask::format_errors(shown, &text, &e)
+            e.report(&shown.display().to_string(), &text)
         )
     };
     let loaded = codegen::load_spec(&text).unwrap_or_else(|e| fail(e));
@@ -174,7 +174,10 @@ fn errors() {
         };
         let stem = path.file_stem().unwrap().to_string_lossy();
         settings_in(format!("{SNAPSHOTS}/errors")).bind(|| {
-            insta::assert_snapshot!(stem.as_ref(), xtask::format_errors(shown, &text, &error));
+            insta::assert_snapshot!(
+                stem.as_ref(),
+                error.report(&shown.display().to_string(), &text)
+            );
         });
     });
 }

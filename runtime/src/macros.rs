@@ -47,14 +47,14 @@ macro_rules! client {
 
         impl Client {
             #[doc = ::core::concat!(
-                        "A client configured from the environment: the API key from `",
-                        $api_key_env,
-                        "` and the base URL from `",
-                        $base_url_env,
-                        "` (default `",
-                        $default_base_url,
-                        "`)."
-                    )]
+                                "A client configured from the environment: the API key from `",
+                                $api_key_env,
+                                "` and the base URL from `",
+                                $base_url_env,
+                                "` (default `",
+                                $default_base_url,
+                                "`)."
+                            )]
             pub fn from_env() -> $crate::Result<Self> {
                 ClientBuilder::from_env()?.build()
             }
@@ -100,12 +100,12 @@ macro_rules! client {
             }
 
             #[doc = ::core::concat!(
-                        "The defaults, with the API key from `",
-                        $api_key_env,
-                        "` (required) and the base URL from `",
-                        $base_url_env,
-                        "` (when set); other settings can still be changed."
-                    )]
+                                "The defaults, with the API key from `",
+                                $api_key_env,
+                                "` (required) and the base URL from `",
+                                $base_url_env,
+                                "` (when set); other settings can still be changed."
+                            )]
             pub fn from_env() -> $crate::Result<Self> {
                 ::core::result::Result::Ok(ClientBuilder {
                     inner: $crate::__private::TransportBuilder::from_env(&$api)?,

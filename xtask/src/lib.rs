@@ -314,29 +314,7 @@ impl Run {
     }
 }
 
-/// Diagnostics as the maintainer reads them: file, line and column when the pointer can be
-/// found in the text, the pointer, and what to do.
+/// Diagnostics as the maintainer reads them (see [`codegen::Error::report`]).
 pub fn format_errors(path: &Path, text: &str, error: &codegen::Error) -> String {
-    let mut out = String::new();
-    let n = error.diagnostics.len();
-    let _ = writeln!(
-        out,
-        "error: {} cannot be generated ({n} problem{}):",
-        path.display(),
-        if n == 1 { "" } else { "s" }
-    );
-    let pointers: Vec<String> = error
-        .diagnostics
-        .iter()
-        .map(|d| d.pointer.clone())
-        .collect();
-    let positions = codegen::locate_all(text, &pointers);
-    for d in &error.diagnostics {
-        let location = positions
-            .get(&d.pointer)
-            .map(|(line, column)| format!("{}:{line}:{column}: ", path.display()))
-            .unwrap_or_default();
-        let _ = writeln!(out, "  {location}{d}");
-    }
-    out
+    error.report(&path.display().to_string(), text)
 }

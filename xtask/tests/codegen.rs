@@ -209,7 +209,10 @@ fn fixture_crates_compile_without_warnings() {
                 .unwrap();
             let stderr = String::from_utf8_lossy(&output.stderr);
             if !output.status.success() || stderr.contains("warning") {
-                failures.push(format!("{} (features `{features}`):\n{stderr}", spec.display()));
+                failures.push(format!(
+                    "{} (features `{features}`):\n{stderr}",
+                    spec.display()
+                ));
             }
         }
     }
