@@ -7,6 +7,8 @@ mod generated;
 mod runtime;
 
 pub use generated::{builders, models, resources};
+#[cfg(feature = "webhooks")]
+pub use runtime::webhooks;
 pub use runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder,
     Error, FileUpload, Result,

@@ -21,6 +21,7 @@ pub const RUNTIME: &[(&str, &str)] = runtime_files!(
     "request.rs",
     "retry.rs",
     "transport.rs",
+    "webhooks.rs",
 );
 
 const CLIENT_MANIFEST: &str = include_str!("../../generated-client/Cargo.toml");

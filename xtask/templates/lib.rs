@@ -18,6 +18,8 @@ pub use runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Client, ClientBuilder, Error,
     FileUpload, Result,
 };
+#[cfg(feature = "webhooks")]
+pub use runtime::webhooks;
 
 /// Typed test doubles for code that uses this client (the `mock` feature): a local server
 /// with an expectation per operation.

@@ -12,6 +12,8 @@ mod pagination;
 mod request;
 mod retry;
 mod transport;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use builder::ClientBuilder;
 pub use bytes::Bytes;
