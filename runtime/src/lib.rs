@@ -26,6 +26,7 @@
 //! - `tracing` (default): a span per call and events per attempt and retry, never the key.
 //! - `mock`: the typed mock server, on wiremock.
 //! - `multipart`: `multipart/form-data` request bodies.
+//! - `webhooks`: verifying Standard Webhooks deliveries ([`webhooks::Webhook`]).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -43,6 +44,8 @@ mod pagination;
 mod request;
 mod retry;
 mod transport;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use bytes::Bytes;
 pub use error::{ApiError, ApiErrorBody, Error, Result};
