@@ -57,6 +57,7 @@ pub const BENCH_ROWS: &[&str] = &[
     "scaling",
     "end to end vs peers",
     "build cost vs peers",
+    "build cost with runtime vs peers",
     "whole-API build cost",
     "client overhead",
     "pagination memory",

@@ -163,6 +163,26 @@ impl Tool {
             Tool::OpenapiToRust(_) => "openapi-to-rust",
         }
     }
+
+    /// The tool's runtime crate, which its generated crates depend on and which is built
+    /// once for all of them (openapi-to-rust generates everything into the crate).
+    pub(super) fn runtime_package(&self) -> Option<&'static str> {
+        match self {
+            Tool::Ours(_) => Some("apigen-runtime"),
+            Tool::Progenitor(_) => Some("progenitor-client"),
+            Tool::OpenapiToRust(_) => None,
+        }
+    }
+
+    /// The packages a clean build cost measures: the generated crate, and its runtime
+    /// when `with_runtime`.
+    pub(super) fn packages<'n>(&self, name: &'n str, with_runtime: bool) -> Vec<&'n str> {
+        let mut packages = vec![name];
+        if with_runtime {
+            packages.extend(self.runtime_package());
+        }
+        packages
+    }
 }
 
 pub(super) fn crate_name(tool: &Tool, spec: &Path) -> String {
@@ -268,25 +288,24 @@ pub(super) struct BuildCost {
     pub(super) build: Option<Measured>,
 }
 
+/// Clean `cargo check` (and `cargo build`) of `packages`, everything else built
+/// beforehand: "clean" removes the artifacts of those packages only.
 pub(super) fn build_cost(
     manifest_dir: &Path,
-    package: &str,
+    packages: &[&str],
     target: &Path,
     runs: usize,
     with_build: bool,
 ) -> Result<BuildCost, String> {
-    let cargo_in = |sub: &str| {
-        Cmd::cargo(manifest_dir)
-            .args([sub, "-p", package])
-            .env("CARGO_TARGET_DIR", target)
+    let with_packages = |sub: &str| {
+        let mut cmd = Cmd::cargo(manifest_dir).args([sub]);
+        for package in packages {
+            cmd = cmd.args(["-p", package]);
+        }
+        cmd.env("CARGO_TARGET_DIR", target)
     };
-    let clean = || {
-        Cmd::cargo(manifest_dir)
-            .args(["clean", "-p", package])
-            .env("CARGO_TARGET_DIR", target)
-            .run()
-            .map(drop)
-    };
+    let cargo_in = |sub: &str| with_packages(sub);
+    let clean = || with_packages("clean").run().map(drop);
     // Dependencies first (and a lock file); the crate itself may fail here, which the
     // measured run below reports.
     let _ = cargo_in("check").run();
@@ -308,6 +327,7 @@ pub(super) fn peer_cost(
     spec: &Path,
     runs: usize,
     ops: usize,
+    with_runtime: bool,
 ) -> Result<CrateCost, String> {
     let name = crate_name(tool, spec);
     let dir = b.peers_dir().join(&name);
@@ -348,7 +368,13 @@ pub(super) fn peer_cost(
     } else {
         b.build_dir().join(tool.name())
     };
-    let cost = build_cost(&dir, &name, &target, runs, true)?;
+    let cost = build_cost(
+        &dir,
+        &tool.packages(&name, with_runtime),
+        &target,
+        runs,
+        true,
+    )?;
     Ok(CrateCost {
         tool: tool.name(),
         cost,
