@@ -31,6 +31,8 @@ pub struct Api {
     pub resources: Resources,
     /// The spec's example values with the type each must decode into, sorted by pointer.
     pub examples: Vec<Example>,
+    /// The runtime's optional cargo features the generated code needs (`multipart`), sorted.
+    pub runtime_features: Vec<String>,
     /// The crate around the generated modules, when the output is a crate of its own.
     pub standalone: Option<CrateManifest>,
 }
@@ -53,8 +55,6 @@ pub struct RuntimeDependency {
     pub version: String,
     /// A path to a copy of the runtime (this repository's), beside the version.
     pub path: Option<String>,
-    /// The runtime's optional features the API needs (`multipart`), sorted.
-    pub features: Vec<String>,
 }
 
 /// The environment variables `Client::from_env` reads.

@@ -113,6 +113,9 @@ pub struct Generation {
     pub operations: usize,
     /// How many named types were generated.
     pub types: usize,
+    /// The optional cargo features of the runtime crate (`apigen-runtime`) that the
+    /// generated code needs: a crate holding it must enable them.
+    pub runtime_features: Vec<String>,
 }
 
 /// Generates the client's files from a parsed spec.
@@ -132,6 +135,7 @@ pub fn generate_with_notes(
         notes: lowered.notes,
         operations: lowered.api.operations.len(),
         types: lowered.api.types.len(),
+        runtime_features: lowered.api.runtime_features.clone(),
     })
 }
 

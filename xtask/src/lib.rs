@@ -204,6 +204,9 @@ impl Run {
         };
         let generation = codegen::generate_with_notes(&spec, &config)
             .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;
+        if self.args.out.is_none() {
+            check_runtime_features(&self.root, &generation.runtime_features)?;
+        }
         let mut summary = format!(
             "generated {} operation(s) and {} type(s) from {}\n",
             generation.operations,
@@ -315,7 +318,56 @@ impl Run {
     }
 }
 
+/// generated-client's manifest is hand-written: it must enable the runtime features its
+/// generated code needs (a spec/ that gains a multipart body needs `multipart`).
+fn check_runtime_features(root: &Path, needed: &[String]) -> Result<(), String> {
+    let manifest_path = root.join("generated-client/Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("cannot read {}: {e}\n", manifest_path.display()))?;
+    let dependency = manifest
+        .lines()
+        .find(|line| line.trim_start().starts_with("apigen-runtime"))
+        .unwrap_or_default();
+    let missing: Vec<&String> = needed
+        .iter()
+        .filter(|f| !dependency.contains(&format!("\"{f}\"")))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "error: the generated code needs the runtime feature(s) {missing:?}, which {} does not \
+         enable: add them to the `apigen-runtime` dependency (`features = [...]`)\n",
+        manifest_path.display()
+    ))
+}
+
 /// Diagnostics as the maintainer reads them (see [`codegen::Error::report`]).
 pub fn format_errors(path: &Path, text: &str, error: &codegen::Error) -> String {
     error.report(&path.display().to_string(), text)
+}
+
+#[cfg(test)]
+mod runtime_feature_tests {
+    use super::check_runtime_features;
+
+    #[test]
+    fn generated_client_must_enable_what_the_code_needs() {
+        let root = std::env::temp_dir().join(format!("xtask-features-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("generated-client")).unwrap();
+        let write = |dependency: &str| {
+            std::fs::write(
+                root.join("generated-client/Cargo.toml"),
+                format!("[dependencies]\n{dependency}\nserde = \"1\"\n"),
+            )
+            .unwrap();
+        };
+        write(r#"apigen-runtime = { version = "0.1.0", path = "../runtime" }"#);
+        assert!(check_runtime_features(&root, &[]).is_ok());
+        let err = check_runtime_features(&root, &["multipart".to_owned()]).unwrap_err();
+        assert!(err.contains("[\"multipart\"]"), "{err}");
+        write(r#"apigen-runtime = { version = "0.1.0", features = ["multipart"] }"#);
+        assert!(check_runtime_features(&root, &["multipart".to_owned()]).is_ok());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

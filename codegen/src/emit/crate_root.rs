@@ -8,15 +8,15 @@ use quote::quote;
 
 /// `Cargo.toml`: the crate, its features, and its dependency on the runtime with exactly
 /// the optional runtime features the API needs.
-pub(crate) fn manifest(m: &CrateManifest) -> String {
+pub(crate) fn manifest(m: &CrateManifest, runtime_features: &[String]) -> String {
     let runtime = &m.runtime;
     let mut dependency = format!("version = {}", toml_string(&runtime.version));
     if let Some(path) = &runtime.path {
         dependency.push_str(&format!(", path = {}", toml_string(path)));
     }
     dependency.push_str(", default-features = false");
-    if !runtime.features.is_empty() {
-        let features: Vec<String> = runtime.features.iter().map(|f| toml_string(f)).collect();
+    if !runtime_features.is_empty() {
+        let features: Vec<String> = runtime_features.iter().map(|f| toml_string(f)).collect();
         dependency.push_str(&format!(", features = [{}]", features.join(", ")));
     }
     format!(

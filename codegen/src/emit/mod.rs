@@ -36,7 +36,7 @@ pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: crate_root::manifest(manifest),
+            contents: crate_root::manifest(manifest, &api.runtime_features),
         },
         render("src/lib.rs", crate_root::lib(api))?,
     ];

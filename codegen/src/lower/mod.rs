@@ -73,10 +73,8 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     inputs::decide(&types, &mut operations);
     let resources = resources::resources(&operations);
     let examples = examples::collect(spec, &components, &types, &operations, &mut notes);
-    let standalone = config
-        .standalone
-        .as_ref()
-        .map(|s| manifest(spec, s, &operations));
+    let runtime_features = runtime_features(&operations);
+    let standalone = config.standalone.as_ref().map(|s| manifest(spec, s));
     notes.sort();
     notes.dedup();
     Ok(Lowered {
@@ -95,19 +93,28 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             pages,
             resources,
             examples,
+            runtime_features,
             standalone,
         },
         notes,
     })
 }
 
-/// A standalone crate's manifest: its name, and the runtime features its operations need.
-fn manifest(spec: &OpenAPI, standalone: &Standalone, operations: &[Operation]) -> CrateManifest {
+/// The runtime's optional features the operations need.
+fn runtime_features(operations: &[Operation]) -> Vec<String> {
     let multipart = operations.iter().any(|op| {
         op.body
             .as_ref()
             .is_some_and(|b| matches!(b.kind, BodyKind::Multipart(_)))
     });
+    multipart
+        .then(|| "multipart".to_owned())
+        .into_iter()
+        .collect()
+}
+
+/// A standalone crate's manifest: its name and its dependency on the runtime.
+fn manifest(spec: &OpenAPI, standalone: &Standalone) -> CrateManifest {
     let title = spec.info.title.replace(['\n', '\r'], " ");
     CrateManifest {
         name: standalone
@@ -121,10 +128,6 @@ fn manifest(spec: &OpenAPI, standalone: &Standalone, operations: &[Operation]) -
         runtime: RuntimeDependency {
             version: standalone.runtime_version.clone(),
             path: standalone.runtime_path.clone(),
-            features: multipart
-                .then(|| "multipart".to_owned())
-                .into_iter()
-                .collect(),
         },
     }
 }
