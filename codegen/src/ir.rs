@@ -184,6 +184,8 @@ pub struct Field {
     pub required: bool,
     /// Whether the Rust field is an `Option` (absent, or `null`).
     pub optional: bool,
+    /// The local variable that holds the field's value while the struct is decoded.
+    pub slot: String,
 }
 
 /// A known value of a string enum.

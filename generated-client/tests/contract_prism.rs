@@ -235,7 +235,7 @@ async fn list_organization_certificates(client: &Client, options: bool) -> CaseR
     let response = request.send_with_meta().await.map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == List::List,
+        response.object == List::Value,
         "object is {:?}, expected `list`",
         response.object
     );
@@ -308,7 +308,7 @@ async fn activate_organization_certificates(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == OrganizationCertificateActivation::OrganizationCertificateActivation,
+        response.object == OrganizationCertificateActivation::Value,
         "object is {:?}",
         response.object
     );
@@ -336,7 +336,7 @@ async fn deactivate_organization_certificates(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == OrganizationCertificateDeactivation::OrganizationCertificateDeactivation,
+        response.object == OrganizationCertificateDeactivation::Value,
         "object is {:?}",
         response.object
     );
@@ -412,7 +412,7 @@ async fn delete_certificate(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == CertificateDeleted::CertificateDeleted,
+        response.object == CertificateDeleted::Value,
         "object is {:?}, expected `certificate.deleted`",
         response.object
     );
@@ -428,7 +428,7 @@ async fn list_project_certificates(client: &Client, options: bool) -> CaseResult
     let response = request.send_with_meta().await.map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object == List::List,
+        response.object == List::Value,
         "object is {:?}, expected `list`",
         response.object
     );
@@ -460,8 +460,7 @@ async fn activate_project_certificates(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object
-            == OrganizationProjectCertificateActivation::OrganizationProjectCertificateActivation,
+        response.object == OrganizationProjectCertificateActivation::Value,
         "object is {:?}",
         response.object
     );
@@ -489,8 +488,7 @@ async fn deactivate_project_certificates(client: &Client) -> CaseResult {
         .map_err(call_failed)?;
     accepted(&response)?;
     ensure!(
-        response.object
-            == OrganizationProjectCertificateDeactivation::OrganizationProjectCertificateDeactivation,
+        response.object == OrganizationProjectCertificateDeactivation::Value,
         "object is {:?}",
         response.object
     );

@@ -169,7 +169,7 @@ async fn list_organization_certificates_without_options() {
         |c| c.list_organization_certificates().send(),
     )
     .await;
-    assert_eq!(page.object, List::List);
+    assert_eq!(page.object, List::Value);
     assert_eq!(page.first_id.as_deref(), Some("cert_abc"));
     assert_eq!(page.last_id.as_deref(), Some("cert_def"));
     assert!(!page.has_more);
@@ -281,10 +281,7 @@ async fn activate_organization_certificates() {
         },
     )
     .await;
-    assert_eq!(
-        result.object,
-        OrganizationCertificateActivation::OrganizationCertificateActivation
-    );
+    assert_eq!(result.object, OrganizationCertificateActivation::Value);
     let ids: Vec<&str> = result.data.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["cert_abc", "cert_def"]);
     assert!(result.data.iter().all(|c| c.active));
@@ -309,10 +306,7 @@ async fn deactivate_organization_certificates() {
         },
     )
     .await;
-    assert_eq!(
-        result.object,
-        OrganizationCertificateDeactivation::OrganizationCertificateDeactivation
-    );
+    assert_eq!(result.object, OrganizationCertificateDeactivation::Value);
     assert_eq!(result.data.len(), 1);
     assert_eq!(result.data[0].id, "cert_abc");
     assert!(!result.data[0].active);
@@ -430,7 +424,7 @@ async fn delete_certificate_by_awaiting_the_builder() {
         |c| c.delete_certificate("cert_abc").into_future(),
     )
     .await;
-    assert_eq!(deleted.object, CertificateDeleted::CertificateDeleted);
+    assert_eq!(deleted.object, CertificateDeleted::Value);
     assert_eq!(deleted.id, "cert_abc");
 }
 
@@ -459,7 +453,7 @@ async fn list_project_certificates_with_limit_after_and_order() {
         },
     )
     .await;
-    assert_eq!(page.object, List::List);
+    assert_eq!(page.object, List::Value);
     assert!(page.has_more);
     assert_eq!(page.last_id.as_deref(), Some("cert_abc"));
     let cert = &page.data[0];
@@ -511,7 +505,7 @@ async fn activate_project_certificates() {
     .await;
     assert_eq!(
         result.object,
-        OrganizationProjectCertificateActivation::OrganizationProjectCertificateActivation
+        OrganizationProjectCertificateActivation::Value
     );
     let ids: Vec<&str> = result.data.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["cert_abc", "cert_def"]);
@@ -539,7 +533,7 @@ async fn deactivate_project_certificates() {
     .await;
     assert_eq!(
         result.object,
-        OrganizationProjectCertificateDeactivation::OrganizationProjectCertificateDeactivation
+        OrganizationProjectCertificateDeactivation::Value
     );
     assert_eq!(result.data[0].id, "cert_abc");
     assert!(!result.data[0].active);

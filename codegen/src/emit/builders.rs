@@ -49,6 +49,11 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
     }
 }
 
+/// Whether the operation has optional inputs (setters on its builder).
+fn has_setters(op: &Operation) -> bool {
+    op.inputs.iter().any(|i| i.role == InputRole::Setter)
+}
+
 /// Where an input's value is kept: `self.<target>`.
 fn target(input: &Input) -> TokenStream {
     let id = ident(&input.name);
@@ -76,9 +81,13 @@ fn client_method(file: &File<'_>, op: &Operation) -> TokenStream {
         .doc
         .clone()
         .unwrap_or_else(|| format!("Calls `{}`.", op.id));
+    let then = if has_setters(op) {
+        "set optional inputs on it, then `.send().await`"
+    } else {
+        "finish with `.send().await`"
+    };
     doc.push_str(&format!(
-        "\n\n`{} {}` (operationId `{}`). Returns the `{}` request builder: set optional \
-         inputs on it, then `.send().await`.",
+        "\n\n`{} {}` (operationId `{}`). Returns the `{}` request builder: {then}.",
         op.method.as_str(),
         op.path.template,
         op.id,
@@ -137,9 +146,14 @@ fn client_method(file: &File<'_>, op: &Operation) -> TokenStream {
 
 fn builder(file: &File<'_>, op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
+    let then = if has_setters(op) {
+        "Set optional inputs with its methods, then send it"
+    } else {
+        "Send it"
+    };
     let doc = format!(
-        "Request builder for `Client::{}`: `{} {}`.\n\nSet optional inputs with its methods, then \
-         `.send().await` (or `.await` the builder).",
+        "Request builder for `Client::{}`: `{} {}`.\n\n{then} with `.send().await` (or \
+         `.await` the builder).",
         op.method_name.trim_start_matches("r#"),
         op.method.as_str(),
         op.path.template

@@ -5,6 +5,7 @@
 
 mod builders;
 mod crate_root;
+mod decode;
 mod docs;
 mod mock;
 mod models;
@@ -25,6 +26,7 @@ pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
     let modules = vec![
         render("mod.rs", module_root(api))?,
         render("models.rs", models::models(api))?,
+        render("decode.rs", decode::decode(api))?,
         render("builders.rs", builders::builders(api))?,
         render("resources.rs", resources::resources(api))?,
         render("mock.rs", mock::mock(api))?,
@@ -74,6 +76,7 @@ fn module_root(api: &Api) -> TokenStream {
         #doc
 
         pub mod builders;
+        mod decode;
         pub mod models;
         pub mod resources;
         #[cfg(feature = "mock")]

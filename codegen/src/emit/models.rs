@@ -3,7 +3,7 @@
 use super::{File, doc_attrs};
 use crate::ir::{Api, Field, TypeDef, TypeKind};
 use crate::names::ident;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
@@ -14,7 +14,8 @@ pub(crate) fn models(api: &Api) -> TokenStream {
         #![doc = " The types of the API's requests and responses, one per schema."]
         #![doc = ""]
         #![doc = " Optional and nullable values are `Option`s; string enums keep values this version"]
-        #![doc = " does not know in their `Other` variant; unknown fields are ignored."]
+        #![doc = " does not know in their `Other` variant; unknown fields are ignored. How each type"]
+        #![doc = " is read from JSON is in the private `decode` module."]
         #![allow(clippy::doc_markdown, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
         #uses
@@ -34,7 +35,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
             let default = all_optional.then(|| quote!(Default,));
             let mut field_tokens: Vec<TokenStream> =
                 fields.iter().map(|f| field(file, f)).collect();
-            let additional_field = s.additional.as_ref().map(|additional| {
+            if let Some(additional) = &s.additional {
                 let ty = file.ty(&additional.ty);
                 let field_ident = ident(&additional.field);
                 field_tokens.push(quote! {
@@ -42,17 +43,13 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                     #[serde(flatten)]
                     pub #field_ident: std::collections::BTreeMap<String, #ty>,
                 });
-                field_ident
-            });
-            let deserialize =
-                struct_deserialize(file, &def.name, fields, additional_field.as_ref());
+            }
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
                 pub struct #name {
                     #(#field_tokens)*
                 }
-                #deserialize
             }
         }
         TypeKind::StringEnum { variants } => {
@@ -130,14 +127,6 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                 let doc = format!(" `{tag}: {}`.", v.tag_value.replace('`', "'"));
                 quote!(#[doc = #doc] #vname(#ty),)
             });
-            let tag_values = variants.iter().map(|v| &v.tag_value);
-            let from_value = file.runtime("from_value");
-            let tag_index = file.runtime("tag_index");
-            let arms = variants.iter().enumerate().map(|(i, v)| {
-                let vname = ident(&v.name);
-                let i = Literal::usize_unsuffixed(i);
-                quote!(Some(#i) => Self::#vname(#from_value(value)?),)
-            });
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -146,15 +135,6 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                     #(#variant_defs)*
                     /// A variant this version of the client does not know, kept as sent.
                     Other(serde_json::Value),
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(match #tag_index(&value, #tag, &[#(#tag_values),*]) {
-                            #(#arms)*
-                            _ => Self::Other(value),
-                        })
-                    }
                 }
             }
         }
@@ -217,98 +197,5 @@ fn field(file: &File<'_>, f: &Field) -> TokenStream {
         #rename
         #presence
         pub #name: #ty,
-    }
-}
-
-/// `Deserialize` for a struct, as a visitor over the JSON object's entries: much less code
-/// than serde's derive (no sequence form, no field-identifier enum), which matters when a
-/// spec has thousands of types. Required values must be present; optional and nullable ones
-/// read absent or `null` as `None`; unknown properties are skipped (or kept in the
-/// additional-properties map).
-fn struct_deserialize(
-    file: &File<'_>,
-    name: &str,
-    fields: &[Field],
-    additional: Option<&proc_macro2::Ident>,
-) -> TokenStream {
-    let ty = ident(name);
-    let expecting = format!("a `{name}` object");
-    let slots: Vec<proc_macro2::Ident> = (0..fields.len())
-        .map(|i| quote::format_ident!("f{i}"))
-        .collect();
-    let declare = fields.iter().zip(&slots).map(|(f, slot)| {
-        let field_ty = file.optional_ty(&f.ty, f.optional);
-        if f.optional {
-            quote!(let mut #slot: #field_ty = None;)
-        } else {
-            quote!(let mut #slot: Option<#field_ty> = None;)
-        }
-    });
-    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
-        let wire = &f.wire_name;
-        if f.optional {
-            quote!(#wire => #slot = map.next_value()?,)
-        } else {
-            quote!(#wire => #slot = Some(map.next_value()?),)
-        }
-    });
-    let fallback = match additional {
-        Some(_) => quote!(_ => { extra.insert(key.into_owned(), map.next_value()?); }),
-        None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
-    };
-    let declare_extra =
-        additional.map(|_| quote!(let mut extra = std::collections::BTreeMap::new();));
-    let required = file.runtime("required");
-    let build = fields.iter().zip(&slots).map(|(f, slot)| {
-        let field = ident(&f.name);
-        let wire = &f.wire_name;
-        if f.optional {
-            quote!(#field: #slot,)
-        } else {
-            quote!(#field: #required(#slot, #wire)?,)
-        }
-    });
-    let build_extra = additional.map(|field| quote!(#field: extra,));
-    // A struct without properties reads any object.
-    let key_binding = if fields.is_empty() && additional.is_none() {
-        quote!(_key)
-    } else {
-        quote!(key)
-    };
-    let body = if fields.is_empty() {
-        match additional {
-            Some(_) => quote!(extra.insert(key.into_owned(), map.next_value()?);),
-            None => quote!(map.next_value::<serde::de::IgnoredAny>()?;),
-        }
-    } else {
-        quote! {
-            match #key_binding.as_str() {
-                #(#arms)*
-                #fallback
-            }
-        }
-    };
-    // The visitor itself is the runtime's, shared by every struct: each struct brings only
-    // the body that reads its fields.
-    let visitor = file.runtime("StructVisitor");
-    let decode_map = file.runtime("DecodeMap");
-    let key = file.runtime("Key");
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(#visitor::<Self>::new())
-            }
-        }
-        impl<'de> #decode_map<'de> for #ty {
-            const EXPECTING: &'static str = #expecting;
-            fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #(#declare)*
-                #declare_extra
-                while let Some(#key_binding) = map.next_key::<#key<'de>>()? {
-                    #body
-                }
-                Ok(#ty { #(#build)* #build_extra })
-            }
-        }
     }
 }

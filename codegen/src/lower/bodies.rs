@@ -62,6 +62,7 @@ impl<'a> Cx<'a> {
                 ty: TypeRef::File,
                 required: true,
                 optional: false,
+                slot: String::new(),
             };
             self.set_type(
                 id,

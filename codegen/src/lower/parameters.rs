@@ -283,7 +283,7 @@ impl<'a> Cx<'a> {
         };
         let doc = schema_doc(schema).or_else(|| Some(format!("Values of the `{name}` parameter.")));
         let kind = TypeKind::StringEnum {
-            variants: string_variants(&values),
+            variants: string_variants(&self.names[id.0], &values),
         };
         self.set_type(id, doc, pointer, kind);
         self.param_enums.insert(values, id);

@@ -276,17 +276,16 @@ fn insert(root: &mut Node, op: &Operation, index: usize, placement: Placement) {
         {
             return; // still ambiguous: the flat method is the way to call it
         }
+        let declared = param
+            .as_ref()
+            .and_then(|name| op.params.iter().find(|p| &p.name == name));
         let param = param.as_ref().map(|name| {
-            let ty = op
-                .params
-                .iter()
-                .find(|p| &p.name == name)
-                .map(|p| p.ty.clone())
-                .unwrap_or(TypeRef::String);
+            let ty = declared.map_or(TypeRef::String, |p| p.ty.clone());
             (name.clone(), ty)
         });
-        if let Some((name, _)) = &param {
-            path.push_str(&format!("/{{{}}}", name.trim_start_matches("r#")));
+        // The path as the spec writes it: the parameter's wire name, not its Rust name.
+        if let Some(p) = declared {
+            path.push_str(&format!("/{{{}}}", p.wire_name));
         }
         let position = node
             .children

@@ -253,7 +253,7 @@ impl<'a> Cx<'a> {
         let name = name.as_str();
         let kind = match shape(schema) {
             Shape::String { values, .. } if !values.is_empty() => TypeKind::StringEnum {
-                variants: string_variants(&values),
+                variants: string_variants(name, &values),
             },
             Shape::Object {
                 properties,
@@ -330,6 +330,7 @@ impl<'a> Cx<'a> {
                 optional: is_optional(required, &ty),
                 ty,
                 required,
+                slot: String::new(),
             });
         }
         fields
@@ -345,24 +346,46 @@ fn integer_type(format: Option<&str>, unsigned: bool) -> TypeRef {
     }
 }
 
-/// Known values of a string enum with unique variant names (values that differ only in
-/// case or punctuation get numbered).
-pub(super) fn string_variants(values: &[String]) -> Vec<Variant> {
+/// Known values of a string enum `enum_name` with unique variant names (values that differ
+/// only in case or punctuation get numbered). A value named like the enum itself (the one
+/// value of a constant, whose type is named after it) is the variant `Value`, not
+/// `Name::Name`.
+pub(super) fn string_variants(enum_name: &str, values: &[String]) -> Vec<Variant> {
     let mut scope = names::Scope::default();
+    scope.reserve(enum_name);
     let mut seen = std::collections::BTreeSet::new();
     values
         .iter()
         .filter(|v| seen.insert(v.as_str()))
-        .map(|value| Variant {
-            name: scope.claim(&names::variant_name(value)),
-            wire: value.clone(),
+        .map(|value| {
+            let wanted = names::variant_name(value);
+            let name = if wanted == enum_name {
+                scope.claim("Value")
+            } else {
+                scope.claim(&wanted)
+            };
+            Variant {
+                name,
+                wire: value.clone(),
+            }
         })
         .collect()
 }
 
+/// Local variables of a struct's decoder besides the fields' slots.
+const DECODER_LOCALS: &[&str] = &["map", "key", "extra", "deserializer"];
+
 /// A struct of these fields; the map that keeps additional properties (when there is one)
-/// is named so that no field has its name.
-pub(super) fn struct_of(fields: Vec<Field>, additional: Option<TypeRef>) -> Struct {
+/// is named so that no field has its name, and each field gets the slot its decoder reads
+/// it into (its own name, unless that is one of the decoder's other locals).
+pub(super) fn struct_of(mut fields: Vec<Field>, additional: Option<TypeRef>) -> Struct {
+    let mut slots = names::Scope::default();
+    for local in DECODER_LOCALS {
+        slots.reserve(local);
+    }
+    for field in &mut fields {
+        field.slot = slots.claim(&field.name);
+    }
     let additional = additional.map(|ty| {
         let mut scope = names::Scope::default();
         for f in &fields {

@@ -48,7 +48,7 @@ impl super::Client {
     ///
     /// You can atomically and idempotently activate up to 10 certificates at a time.
     ///
-    /// `POST /organization/certificates/activate` (operationId `activateOrganizationCertificates`). Returns the `ActivateOrganizationCertificates` request builder: set optional inputs on it, then `.send().await`.
+    /// `POST /organization/certificates/activate` (operationId `activateOrganizationCertificates`). Returns the `ActivateOrganizationCertificates` request builder: finish with `.send().await`.
     pub fn activate_organization_certificates(
         &self,
         certificate_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -64,7 +64,7 @@ impl super::Client {
     ///
     /// You can atomically and idempotently deactivate up to 10 certificates at a time.
     ///
-    /// `POST /organization/certificates/deactivate` (operationId `deactivateOrganizationCertificates`). Returns the `DeactivateOrganizationCertificates` request builder: set optional inputs on it, then `.send().await`.
+    /// `POST /organization/certificates/deactivate` (operationId `deactivateOrganizationCertificates`). Returns the `DeactivateOrganizationCertificates` request builder: finish with `.send().await`.
     pub fn deactivate_organization_certificates(
         &self,
         certificate_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -107,7 +107,7 @@ impl super::Client {
     ///
     /// The certificate must be inactive for the organization and all projects.
     ///
-    /// `DELETE /organization/certificates/{certificate_id}` (operationId `deleteCertificate`). Returns the `DeleteCertificate` request builder: set optional inputs on it, then `.send().await`.
+    /// `DELETE /organization/certificates/{certificate_id}` (operationId `deleteCertificate`). Returns the `DeleteCertificate` request builder: finish with `.send().await`.
     pub fn delete_certificate(
         &self,
         certificate_id: impl Into<String>,
@@ -136,7 +136,7 @@ impl super::Client {
     ///
     /// You can atomically and idempotently activate up to 10 certificates at a time.
     ///
-    /// `POST /organization/projects/{project_id}/certificates/activate` (operationId `activateProjectCertificates`). Returns the `ActivateProjectCertificates` request builder: set optional inputs on it, then `.send().await`.
+    /// `POST /organization/projects/{project_id}/certificates/activate` (operationId `activateProjectCertificates`). Returns the `ActivateProjectCertificates` request builder: finish with `.send().await`.
     pub fn activate_project_certificates(
         &self,
         project_id: impl Into<String>,
@@ -152,7 +152,7 @@ impl super::Client {
     }
     /// Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time.
     ///
-    /// `POST /organization/projects/{project_id}/certificates/deactivate` (operationId `deactivateProjectCertificates`). Returns the `DeactivateProjectCertificates` request builder: set optional inputs on it, then `.send().await`.
+    /// `POST /organization/projects/{project_id}/certificates/deactivate` (operationId `deactivateProjectCertificates`). Returns the `DeactivateProjectCertificates` request builder: finish with `.send().await`.
     pub fn deactivate_project_certificates(
         &self,
         project_id: impl Into<String>,
@@ -169,7 +169,7 @@ impl super::Client {
 }
 /// Request builder for `Client::list_organization_certificates`: `GET /organization/certificates`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ListOrganizationCertificates {
@@ -247,7 +247,7 @@ impl runtime::Paginated for ListOrganizationCertificates {
 }
 /// Request builder for `Client::upload_certificate`: `POST /organization/certificates`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct UploadCertificate {
@@ -286,7 +286,7 @@ impl UploadCertificate {
 runtime::into_future!(UploadCertificate => models::Certificate);
 /// Request builder for `Client::activate_organization_certificates`: `POST /organization/certificates/activate`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ActivateOrganizationCertificates {
@@ -326,7 +326,7 @@ runtime::into_future!(
 );
 /// Request builder for `Client::deactivate_organization_certificates`: `POST /organization/certificates/deactivate`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct DeactivateOrganizationCertificates {
@@ -367,7 +367,7 @@ runtime::into_future!(
 );
 /// Request builder for `Client::get_certificate`: `GET /organization/certificates/{certificate_id}`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct GetCertificate {
@@ -414,7 +414,7 @@ impl GetCertificate {
 runtime::into_future!(GetCertificate => models::Certificate);
 /// Request builder for `Client::modify_certificate`: `POST /organization/certificates/{certificate_id}`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ModifyCertificate {
@@ -458,7 +458,7 @@ impl ModifyCertificate {
 runtime::into_future!(ModifyCertificate => models::Certificate);
 /// Request builder for `Client::delete_certificate`: `DELETE /organization/certificates/{certificate_id}`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct DeleteCertificate {
@@ -495,7 +495,7 @@ impl DeleteCertificate {
 runtime::into_future!(DeleteCertificate => models::DeleteCertificateResponse);
 /// Request builder for `Client::list_project_certificates`: `GET /organization/projects/{project_id}/certificates`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ListProjectCertificates {
@@ -581,7 +581,7 @@ impl runtime::Paginated for ListProjectCertificates {
 }
 /// Request builder for `Client::activate_project_certificates`: `POST /organization/projects/{project_id}/certificates/activate`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct ActivateProjectCertificates {
@@ -628,7 +628,7 @@ runtime::into_future!(
 );
 /// Request builder for `Client::deactivate_project_certificates`: `POST /organization/projects/{project_id}/certificates/deactivate`.
 ///
-/// Set optional inputs with its methods, then `.send().await` (or `.await` the builder).
+/// Send it with `.send().await` (or `.await` the builder).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
 pub struct DeactivateProjectCertificates {

@@ -5,6 +5,7 @@
 //!
 //! The certificate endpoints of the OpenAI Admin API: upload, list, get, rename and delete the mTLS certificates of an organization, and activate or deactivate them for the organization or for one project. Written by this project from the public API reference; requests are authenticated with an Admin API key.
 pub mod builders;
+mod decode;
 pub mod models;
 pub mod resources;
 #[cfg(feature = "mock")]

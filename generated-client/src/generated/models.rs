@@ -4,7 +4,8 @@
 //! The types of the API's requests and responses, one per schema.
 //!
 //! Optional and nullable values are `Option`s; string enums keep values this version
-//! does not know in their `Other` variant; unknown fields are ignored.
+//! does not know in their `Other` variant; unknown fields are ignored. How each type
+//! is read from JSON is in the private `decode` module.
 #![allow(
     clippy::doc_markdown,
     clippy::large_enum_variant,
@@ -32,51 +33,12 @@ pub struct Certificate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
-impl<'de> serde::Deserialize<'de> for Certificate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for Certificate {
-    const EXPECTING: &'static str = "a `Certificate` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<CertificateObject> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<i64> = None;
-        let mut f4: Option<CertificateDetails> = None;
-        let mut f5: Option<bool> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "id" => f1 = Some(map.next_value()?),
-                "name" => f2 = map.next_value()?,
-                "created_at" => f3 = Some(map.next_value()?),
-                "certificate_details" => f4 = Some(map.next_value()?),
-                "active" => f5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Certificate {
-            object: runtime::required(f0, "object")?,
-            id: runtime::required(f1, "id")?,
-            name: f2,
-            created_at: runtime::required(f3, "created_at")?,
-            certificate_details: runtime::required(f4, "certificate_details")?,
-            active: f5,
-        })
-    }
-}
 /// The constant `certificate.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum CertificateDeleted {
     /// `certificate.deleted`
     #[default]
-    CertificateDeleted,
+    Value,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
@@ -84,13 +46,13 @@ impl CertificateDeleted {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::CertificateDeleted => "certificate.deleted",
+            Self::Value => "certificate.deleted",
             Self::Other(value) => value,
         }
     }
     fn known(value: &str) -> Option<Self> {
         match value {
-            "certificate.deleted" => Some(Self::CertificateDeleted),
+            "certificate.deleted" => Some(Self::Value),
             _ => None,
         }
     }
@@ -108,36 +70,6 @@ pub struct CertificateDetails {
     /// The content of the certificate in PEM format.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-}
-impl<'de> serde::Deserialize<'de> for CertificateDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for CertificateDetails {
-    const EXPECTING: &'static str = "a `CertificateDetails` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<i64> = None;
-        let mut f1: Option<i64> = None;
-        let mut f2: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "valid_at" => f0 = map.next_value()?,
-                "expires_at" => f1 = map.next_value()?,
-                "content" => f2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(CertificateDetails {
-            valid_at: f0,
-            expires_at: f1,
-            content: f2,
-        })
-    }
 }
 /// The object type.
 ///
@@ -185,33 +117,6 @@ pub struct DeleteCertificateResponse {
     /// The ID of the certificate that was deleted.
     pub id: String,
 }
-impl<'de> serde::Deserialize<'de> for DeleteCertificateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for DeleteCertificateResponse {
-    const EXPECTING: &'static str = "a `DeleteCertificateResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<CertificateDeleted> = None;
-        let mut f1: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "id" => f1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(DeleteCertificateResponse {
-            object: runtime::required(f0, "object")?,
-            id: runtime::required(f1, "id")?,
-        })
-    }
-}
 /// The details of an error returned by the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error {
@@ -224,68 +129,11 @@ pub struct Error {
     /// The error type, for example `invalid_request_error`.
     pub r#type: String,
 }
-impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for Error {
-    const EXPECTING: &'static str = "a `Error` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "code" => f0 = map.next_value()?,
-                "message" => f1 = Some(map.next_value()?),
-                "param" => f2 = map.next_value()?,
-                "type" => f3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Error {
-            code: f0,
-            message: runtime::required(f1, "message")?,
-            param: f2,
-            r#type: runtime::required(f3, "type")?,
-        })
-    }
-}
 /// The body of an error response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponse {
     /// The `error` property.
     pub error: Error,
-}
-impl<'de> serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for ErrorResponse {
-    const EXPECTING: &'static str = "a `ErrorResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<Error> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "error" => f0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(ErrorResponse {
-            error: runtime::required(f0, "error")?,
-        })
-    }
 }
 /// Values of the `include[]` parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -317,7 +165,7 @@ runtime::string_enum!(Include);
 pub enum List {
     /// `list`
     #[default]
-    List,
+    Value,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
@@ -325,13 +173,13 @@ impl List {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::List => "list",
+            Self::Value => "list",
             Self::Other(value) => value,
         }
     }
     fn known(value: &str) -> Option<Self> {
         match value {
-            "list" => Some(Self::List),
+            "list" => Some(Self::Value),
             _ => None,
         }
     }
@@ -351,42 +199,6 @@ pub struct ListCertificatesResponse {
     /// The object type, which is always `list`.
     pub object: List,
 }
-impl<'de> serde::Deserialize<'de> for ListCertificatesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for ListCertificatesResponse {
-    const EXPECTING: &'static str = "a `ListCertificatesResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<Vec<OrganizationCertificate>> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<bool> = None;
-        let mut f4: Option<List> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "data" => f0 = Some(map.next_value()?),
-                "first_id" => f1 = map.next_value()?,
-                "last_id" => f2 = map.next_value()?,
-                "has_more" => f3 = Some(map.next_value()?),
-                "object" => f4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(ListCertificatesResponse {
-            data: runtime::required(f0, "data")?,
-            first_id: f1,
-            last_id: f2,
-            has_more: runtime::required(f3, "has_more")?,
-            object: runtime::required(f4, "object")?,
-        })
-    }
-}
 /// A page of the certificates configured for a project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListProjectCertificatesResponse {
@@ -401,72 +213,12 @@ pub struct ListProjectCertificatesResponse {
     /// The object type, which is always `list`.
     pub object: List,
 }
-impl<'de> serde::Deserialize<'de> for ListProjectCertificatesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for ListProjectCertificatesResponse {
-    const EXPECTING: &'static str = "a `ListProjectCertificatesResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<Vec<OrganizationProjectCertificate>> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<bool> = None;
-        let mut f4: Option<List> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "data" => f0 = Some(map.next_value()?),
-                "first_id" => f1 = map.next_value()?,
-                "last_id" => f2 = map.next_value()?,
-                "has_more" => f3 = Some(map.next_value()?),
-                "object" => f4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(ListProjectCertificatesResponse {
-            data: runtime::required(f0, "data")?,
-            first_id: f1,
-            last_id: f2,
-            has_more: runtime::required(f3, "has_more")?,
-            object: runtime::required(f4, "object")?,
-        })
-    }
-}
 /// The changes to make to a certificate.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ModifyCertificateRequest {
     /// The updated name for the certificate
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-impl<'de> serde::Deserialize<'de> for ModifyCertificateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for ModifyCertificateRequest {
-    const EXPECTING: &'static str = "a `ModifyCertificateRequest` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "name" => f0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(ModifyCertificateRequest {
-            name: f0,
-        })
-    }
 }
 /// Defaults to `"desc"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -512,51 +264,12 @@ pub struct OrganizationCertificate {
     /// Whether the certificate is currently active at the organization level.
     pub active: bool,
 }
-impl<'de> serde::Deserialize<'de> for OrganizationCertificate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationCertificate {
-    const EXPECTING: &'static str = "a `OrganizationCertificate` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<OrganizationCertificateObject> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<i64> = None;
-        let mut f4: Option<OrganizationCertificateDetails> = None;
-        let mut f5: Option<bool> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "id" => f1 = Some(map.next_value()?),
-                "name" => f2 = map.next_value()?,
-                "created_at" => f3 = Some(map.next_value()?),
-                "certificate_details" => f4 = Some(map.next_value()?),
-                "active" => f5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationCertificate {
-            object: runtime::required(f0, "object")?,
-            id: runtime::required(f1, "id")?,
-            name: f2,
-            created_at: runtime::required(f3, "created_at")?,
-            certificate_details: runtime::required(f4, "certificate_details")?,
-            active: runtime::required(f5, "active")?,
-        })
-    }
-}
 /// The constant `organization.certificate.activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OrganizationCertificateActivation {
     /// `organization.certificate.activation`
     #[default]
-    OrganizationCertificateActivation,
+    Value,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
@@ -564,17 +277,13 @@ impl OrganizationCertificateActivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OrganizationCertificateActivation => {
-                "organization.certificate.activation"
-            }
+            Self::Value => "organization.certificate.activation",
             Self::Other(value) => value,
         }
     }
     fn known(value: &str) -> Option<Self> {
         match value {
-            "organization.certificate.activation" => {
-                Some(Self::OrganizationCertificateActivation)
-            }
+            "organization.certificate.activation" => Some(Self::Value),
             _ => None,
         }
     }
@@ -588,39 +297,12 @@ pub struct OrganizationCertificateActivationResponse {
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationCertificate>,
 }
-impl<'de> serde::Deserialize<'de> for OrganizationCertificateActivationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationCertificateActivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationCertificateActivationResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<OrganizationCertificateActivation> = None;
-        let mut f1: Option<Vec<OrganizationCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "data" => f1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationCertificateActivationResponse {
-            object: runtime::required(f0, "object")?,
-            data: runtime::required(f1, "data")?,
-        })
-    }
-}
 /// The constant `organization.certificate.deactivation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OrganizationCertificateDeactivation {
     /// `organization.certificate.deactivation`
     #[default]
-    OrganizationCertificateDeactivation,
+    Value,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
@@ -628,17 +310,13 @@ impl OrganizationCertificateDeactivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OrganizationCertificateDeactivation => {
-                "organization.certificate.deactivation"
-            }
+            Self::Value => "organization.certificate.deactivation",
             Self::Other(value) => value,
         }
     }
     fn known(value: &str) -> Option<Self> {
         match value {
-            "organization.certificate.deactivation" => {
-                Some(Self::OrganizationCertificateDeactivation)
-            }
+            "organization.certificate.deactivation" => Some(Self::Value),
             _ => None,
         }
     }
@@ -652,33 +330,6 @@ pub struct OrganizationCertificateDeactivationResponse {
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationCertificate>,
 }
-impl<'de> serde::Deserialize<'de> for OrganizationCertificateDeactivationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationCertificateDeactivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationCertificateDeactivationResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<OrganizationCertificateDeactivation> = None;
-        let mut f1: Option<Vec<OrganizationCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "data" => f1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationCertificateDeactivationResponse {
-            object: runtime::required(f0, "object")?,
-            data: runtime::required(f1, "data")?,
-        })
-    }
-}
 /// The `certificate_details` property of `OrganizationCertificate`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationCertificateDetails {
@@ -688,33 +339,6 @@ pub struct OrganizationCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate expires.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-}
-impl<'de> serde::Deserialize<'de> for OrganizationCertificateDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationCertificateDetails {
-    const EXPECTING: &'static str = "a `OrganizationCertificateDetails` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<i64> = None;
-        let mut f1: Option<i64> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "valid_at" => f0 = map.next_value()?,
-                "expires_at" => f1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationCertificateDetails {
-            valid_at: f0,
-            expires_at: f1,
-        })
-    }
 }
 /// The constant `organization.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -757,51 +381,12 @@ pub struct OrganizationProjectCertificate {
     /// Whether the certificate is currently active at the project level.
     pub active: bool,
 }
-impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationProjectCertificate {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificate` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<OrganizationProjectCertificateObject> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<i64> = None;
-        let mut f4: Option<OrganizationProjectCertificateDetails> = None;
-        let mut f5: Option<bool> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "id" => f1 = Some(map.next_value()?),
-                "name" => f2 = map.next_value()?,
-                "created_at" => f3 = Some(map.next_value()?),
-                "certificate_details" => f4 = Some(map.next_value()?),
-                "active" => f5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationProjectCertificate {
-            object: runtime::required(f0, "object")?,
-            id: runtime::required(f1, "id")?,
-            name: f2,
-            created_at: runtime::required(f3, "created_at")?,
-            certificate_details: runtime::required(f4, "certificate_details")?,
-            active: runtime::required(f5, "active")?,
-        })
-    }
-}
 /// The constant `organization.project.certificate.activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OrganizationProjectCertificateActivation {
     /// `organization.project.certificate.activation`
     #[default]
-    OrganizationProjectCertificateActivation,
+    Value,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
@@ -809,17 +394,13 @@ impl OrganizationProjectCertificateActivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OrganizationProjectCertificateActivation => {
-                "organization.project.certificate.activation"
-            }
+            Self::Value => "organization.project.certificate.activation",
             Self::Other(value) => value,
         }
     }
     fn known(value: &str) -> Option<Self> {
         match value {
-            "organization.project.certificate.activation" => {
-                Some(Self::OrganizationProjectCertificateActivation)
-            }
+            "organization.project.certificate.activation" => Some(Self::Value),
             _ => None,
         }
     }
@@ -833,39 +414,12 @@ pub struct OrganizationProjectCertificateActivationResponse {
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationProjectCertificate>,
 }
-impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateActivationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationProjectCertificateActivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificateActivationResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<OrganizationProjectCertificateActivation> = None;
-        let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "data" => f1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationProjectCertificateActivationResponse {
-            object: runtime::required(f0, "object")?,
-            data: runtime::required(f1, "data")?,
-        })
-    }
-}
 /// The constant `organization.project.certificate.deactivation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum OrganizationProjectCertificateDeactivation {
     /// `organization.project.certificate.deactivation`
     #[default]
-    OrganizationProjectCertificateDeactivation,
+    Value,
     /// A value this version of the client does not know, kept as sent.
     Other(String),
 }
@@ -873,17 +427,13 @@ impl OrganizationProjectCertificateDeactivation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OrganizationProjectCertificateDeactivation => {
-                "organization.project.certificate.deactivation"
-            }
+            Self::Value => "organization.project.certificate.deactivation",
             Self::Other(value) => value,
         }
     }
     fn known(value: &str) -> Option<Self> {
         match value {
-            "organization.project.certificate.deactivation" => {
-                Some(Self::OrganizationProjectCertificateDeactivation)
-            }
+            "organization.project.certificate.deactivation" => Some(Self::Value),
             _ => None,
         }
     }
@@ -897,35 +447,6 @@ pub struct OrganizationProjectCertificateDeactivationResponse {
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationProjectCertificate>,
 }
-impl<'de> serde::Deserialize<'de>
-for OrganizationProjectCertificateDeactivationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de>
-for OrganizationProjectCertificateDeactivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDeactivationResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<OrganizationProjectCertificateDeactivation> = None;
-        let mut f1: Option<Vec<OrganizationProjectCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => f0 = Some(map.next_value()?),
-                "data" => f1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationProjectCertificateDeactivationResponse {
-            object: runtime::required(f0, "object")?,
-            data: runtime::required(f1, "data")?,
-        })
-    }
-}
 /// The `certificate_details` property of `OrganizationProjectCertificate`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationProjectCertificateDetails {
@@ -935,33 +456,6 @@ pub struct OrganizationProjectCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate expires.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-}
-impl<'de> serde::Deserialize<'de> for OrganizationProjectCertificateDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for OrganizationProjectCertificateDetails {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDetails` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<i64> = None;
-        let mut f1: Option<i64> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "valid_at" => f0 = map.next_value()?,
-                "expires_at" => f1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OrganizationProjectCertificateDetails {
-            valid_at: f0,
-            expires_at: f1,
-        })
-    }
 }
 /// The constant `organization.project.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -998,30 +492,6 @@ pub struct ToggleCertificatesRequest {
     /// Holds 1 to 10 items.
     pub certificate_ids: Vec<String>,
 }
-impl<'de> serde::Deserialize<'de> for ToggleCertificatesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for ToggleCertificatesRequest {
-    const EXPECTING: &'static str = "a `ToggleCertificatesRequest` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<Vec<String>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "certificate_ids" => f0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(ToggleCertificatesRequest {
-            certificate_ids: runtime::required(f0, "certificate_ids")?,
-        })
-    }
-}
 /// The certificate to upload.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadCertificateRequest {
@@ -1030,31 +500,4 @@ pub struct UploadCertificateRequest {
     pub name: Option<String>,
     /// The certificate content in PEM format
     pub certificate: String,
-}
-impl<'de> serde::Deserialize<'de> for UploadCertificateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for UploadCertificateRequest {
-    const EXPECTING: &'static str = "a `UploadCertificateRequest` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "name" => f0 = map.next_value()?,
-                "certificate" => f1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(UploadCertificateRequest {
-            name: f0,
-            certificate: runtime::required(f1, "certificate")?,
-        })
-    }
 }
