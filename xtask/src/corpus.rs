@@ -416,6 +416,13 @@ pub struct Check {
 }
 
 impl Check {
+    /// Whether the result says something about the crate (it compiled, or the compiler
+    /// pointed at its source), rather than about this run (a timeout, a dependency that
+    /// could not be fetched): only verdicts are cached, the rest is checked again.
+    pub fn is_verdict(&self) -> bool {
+        self.passed || self.error.contains(" --> ")
+    }
+
     /// The cache file's text (`target/corpus/checks/<id>.txt`).
     pub fn to_cache(&self) -> String {
         format!(
@@ -941,8 +948,12 @@ pub fn compare(
     for r in results {
         match r.status {
             Status::Panicked | Status::TimedOut | Status::Failed => {
-                c.failures
-                    .push(format!("{}: {}: {}", r.id, r.status.label(), r.error))
+                // "timed out after 300 s" says its status already.
+                c.failures.push(if r.error.starts_with(r.status.label()) {
+                    format!("{}: {}", r.id, r.error)
+                } else {
+                    format!("{}: {}: {}", r.id, r.status.label(), r.error)
+                })
             }
             _ => {}
         }
@@ -1728,7 +1739,9 @@ fn check_crates(
                 };
                 let dir = out_root.join(dir_name(id));
                 let check = check_one(&dir, &lock, &target, &logs, worker, id, digest, timeout);
-                let _ = std::fs::write(cache_path(&checks_dir, id), check.to_cache());
+                if check.is_verdict() {
+                    let _ = std::fs::write(cache_path(&checks_dir, id), check.to_cache());
+                }
                 if check.passed {
                     let _ = std::fs::remove_dir_all(&dir);
                 }
@@ -1748,8 +1761,10 @@ fn check_crates(
             check.id,
             if check.passed {
                 "compiles"
-            } else {
+            } else if check.is_verdict() {
                 "DOES NOT COMPILE"
+            } else {
+                "NOT CHECKED"
             },
             check.secs,
             if check.passed {
@@ -2251,6 +2266,14 @@ mod tests {
             first_compiler_error("error: expected one of `,` or `}`\n --> src/lib.rs:3:4\n"),
             "error: expected one of `,` or `}` --> src/lib.rs:3:4"
         );
+    }
+
+    #[test]
+    fn only_verdicts_are_cached() {
+        assert!(check("a", true, "").is_verdict());
+        assert!(check("a", false, "error[E1]: x --> src/lib.rs:1:1").is_verdict());
+        assert!(!check("a", false, "timed out after 1800 s (killed)").is_verdict());
+        assert!(!check("a", false, "error: failed to get `reqwest` as a dependency").is_verdict());
     }
 
     #[test]
