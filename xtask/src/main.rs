@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
+        Some("corpus") => xtask::corpus::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
