@@ -1,5 +1,14 @@
 //! Spec text (YAML or JSON, OpenAPI 3.0 or 3.1) → `openapiv3::OpenAPI`, with errors that
 //! say where.
+//!
+//! The text is read into a JSON value, which is rewritten step by step into what the 3.0
+//! model holds, then deserialized:
+//!
+//! 1. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
+//!    missing, the dialect, mutual TLS.
+//! 2. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
+//! 3. What no client needs is dropped (webhooks, `components/pathItems`, `callbacks`) and
+//!    the document is read as OpenAPI 3.0.3.
 
 mod refs;
 mod v31;
@@ -7,6 +16,7 @@ pub mod yaml;
 
 use crate::error::{Diagnostic, Error, Note};
 use openapiv3::OpenAPI;
+use serde_json::{Map, Value};
 
 /// A parsed spec and what loading it changed (3.1 constructs lowered or ignored).
 #[derive(Debug, Clone)]
@@ -15,20 +25,32 @@ pub struct Loaded {
     pub spec: OpenAPI,
     /// The `openapi` version the document declared.
     pub version: String,
-    /// What was ignored or rewritten on the way.
+    /// What was ignored or rewritten on the way, sorted by place.
     pub notes: Vec<Note>,
+}
+
+/// The minor version of OpenAPI 3 a document declares, which decides the rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Minor {
+    V30,
+    V31,
 }
 
 /// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text.
 pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     let mut value = parse_value(text)?;
-    let version = check_version(&value)?;
+    let (version, minor) = check_version(&value)?;
     let mut notes = Vec::new();
-    if version.starts_with("3.1") {
+    if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }
     refs::hoist_schema_refs(&mut value, &mut notes);
+    if minor >= Minor::V31 {
+        v31::finish(&mut value, &mut notes);
+    }
     let spec = deserialize(value)?;
+    notes.sort();
+    notes.dedup();
     Ok(Loaded {
         spec,
         version,
@@ -39,6 +61,37 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
 /// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text.
 pub fn parse_spec(text: &str) -> Result<OpenAPI, Error> {
     load_spec(text).map(|l| l.spec)
+}
+
+/// The methods a path item holds as fixed fields, in the 3.0 model.
+pub(crate) const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every operation of a path item, with the pointer token(s) that lead to it from the path
+/// item: the fixed methods, 3.2's `query` and the entries of its `additionalOperations`.
+pub(crate) fn operations_mut(item: &mut Map<String, Value>) -> Vec<(String, &mut Value)> {
+    let mut out = Vec::new();
+    for (key, value) in item.iter_mut() {
+        if METHODS.contains(&key.as_str()) || key == "query" {
+            if value.is_object() {
+                out.push((crate::pointer::escape_token(key), value));
+            }
+        } else if key == "additionalOperations"
+            && let Value::Object(extra) = value
+        {
+            for (method, op) in extra.iter_mut() {
+                if op.is_object() {
+                    let token = format!(
+                        "additionalOperations/{}",
+                        crate::pointer::escape_token(method)
+                    );
+                    out.push((token, op));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn is_json(text: &str) -> bool {
@@ -102,21 +155,31 @@ pub fn locate_all(
     }
 }
 
-fn check_version(value: &serde_json::Value) -> Result<String, Error> {
+fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
     if !value.is_object() {
         return Err(Error::single(Diagnostic::new(
             "#",
             "the document is not a mapping of OpenAPI fields",
-            "start the document with `openapi: 3.0.3` (or 3.1.0), `info` and `paths`",
+            "start the document with `openapi: 3.0.3` (or 3.1.1), `info` and `paths`",
         )));
     }
+    let minor = |v: &str| {
+        let mut parts = v.trim().split('.');
+        match (parts.next(), parts.next()) {
+            (Some("3"), Some("0")) => Some(Minor::V30),
+            (Some("3"), Some("1")) => Some(Minor::V31),
+            _ => None,
+        }
+    };
     match value.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.to_owned()),
-        Some(v) => Err(Error::single(Diagnostic::new(
-            "#/openapi",
-            format!("OpenAPI version `{v}` is not supported"),
-            "use an OpenAPI 3.0.x or 3.1.x document",
-        ))),
+        Some(v) => match minor(v) {
+            Some(m) => Ok((v.to_owned(), m)),
+            None => Err(Error::single(Diagnostic::new(
+                "#/openapi",
+                format!("OpenAPI version `{v}` is not supported"),
+                "use an OpenAPI 3.0.x or 3.1.x document",
+            ))),
+        },
         None if value.get("swagger").is_some() => Err(Error::single(Diagnostic::new(
             "#/swagger",
             "Swagger 2.0 documents are not supported",
@@ -155,4 +218,25 @@ fn deserialize(value: serde_json::Value) -> Result<OpenAPI, Error> {
             "fix this part of the document so that it follows the OpenAPI schema",
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        for (text, minor) in [
+            ("openapi: 3.0.3", Minor::V30),
+            ("openapi: 3.1.1", Minor::V31),
+        ] {
+            assert_eq!(check_version(&parse_value(text).unwrap()).unwrap().1, minor);
+        }
+        for text in ["openapi: 3.2.0", "openapi: 4.0.0", "openapi: '3'"] {
+            assert!(
+                check_version(&parse_value(text).unwrap()).is_err(),
+                "{text}"
+            );
+        }
+    }
 }
