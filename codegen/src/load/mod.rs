@@ -4,12 +4,15 @@
 //! The text is read into a JSON value, which is rewritten step by step into what the 3.0
 //! model holds, then deserialized:
 //!
-//! 1. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
+//! 1. `ids` (3.1+): `$ref`s written against a schema's `$id`, an `$anchor` or a
+//!    `$dynamicRef` become `#/…` pointers.
+//! 2. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
 //!    missing, the dialect, mutual TLS.
-//! 2. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
-//! 3. What no client needs is dropped (webhooks, `components/pathItems`, `callbacks`) and
+//! 3. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
+//! 4. What no client needs is dropped (webhooks, `components/pathItems`, `callbacks`) and
 //!    the document is read as OpenAPI 3.0.3.
 
+mod ids;
 mod refs;
 mod v31;
 pub mod yaml;
@@ -41,6 +44,9 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     let mut value = parse_value(text)?;
     let (version, minor) = check_version(&value)?;
     let mut notes = Vec::new();
+    if minor >= Minor::V31 {
+        ids::resolve(&mut value, &mut notes);
+    }
     if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }
