@@ -6,13 +6,17 @@
 //!
 //! 1. `ids` (3.1+): `$ref`s written against a schema's `$id`, an `$anchor` or a
 //!    `$dynamicRef` become `#/…` pointers.
-//! 2. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
+//! 2. `path_items`: path items given by `$ref` become copies of their targets; one that
+//!    cannot be followed is an error here.
+//! 3. `callbacks` of operations are removed, with a note (requests the API makes).
+//! 4. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
 //!    missing, the dialect, mutual TLS.
-//! 3. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
-//! 4. What no client needs is dropped (webhooks, `components/pathItems`, `callbacks`) and
+//! 5. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
+//! 6. What no client needs is dropped (webhooks, `components/pathItems`, `callbacks`) and
 //!    the document is read as OpenAPI 3.0.3.
 
 mod ids;
+mod path_items;
 mod refs;
 mod v31;
 pub mod yaml;
@@ -47,6 +51,8 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     if minor >= Minor::V31 {
         ids::resolve(&mut value, &mut notes);
     }
+    path_items::resolve(&mut value, &mut notes)?;
+    remove_callbacks(&mut value, &mut notes);
     if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }
@@ -100,6 +106,48 @@ pub(crate) fn operations_mut(item: &mut Map<String, Value>) -> Vec<(String, &mut
     out
 }
 
+/// `#/a/b~1c` → the value there, for a local reference (a URI fragment, so percent-decoded).
+pub(crate) fn local_target<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    let fragment = reference.strip_prefix('#')?;
+    if fragment.is_empty() {
+        return Some(doc);
+    }
+    doc.pointer(&refs::percent_decode(fragment))
+}
+
+/// Operations' `callbacks` describe requests the API makes to the caller, which a client does
+/// not send; they are removed (the 3.0 model cannot hold a callback given by `$ref`).
+fn remove_callbacks(doc: &mut Value, notes: &mut Vec<Note>) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for (token, op) in operations_mut(item) {
+            let Some(Value::Object(callbacks)) =
+                op.as_object_mut().and_then(|o| o.remove("callbacks"))
+            else {
+                continue;
+            };
+            let names: Vec<String> = callbacks.keys().map(|k| format!("`{k}`")).collect();
+            if names.is_empty() {
+                continue;
+            }
+            notes.push(Note {
+                pointer: format!(
+                    "#/paths/{}/{token}/callbacks",
+                    crate::pointer::escape_token(path)
+                ),
+                message: format!(
+                    "callback(s) {} describe requests the API makes, not ones a client sends; \
+                     not generated",
+                    names.join(", ")
+                ),
+            });
+        }
+    }
+}
+
 fn is_json(text: &str) -> bool {
     text.trim_start_matches('\u{feff}')
         .trim_start()
@@ -137,17 +185,44 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value, Error> {
 }
 
 /// The 1-based line and column of the value at `pointer` in the spec's text, when it can be
-/// found: exactly for YAML (from the parser's positions), by indentation for JSON.
+/// found: exactly for YAML (from the parser's positions), by indentation for JSON. A place
+/// that loading made (a path item copied from the target of its `$ref`) is found where it is
+/// written.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    if is_json(text) {
-        crate::locate::locate(text, pointer)
-    } else {
-        yaml::positions(text, &[pointer.to_owned()]).remove(pointer)
-    }
+    locate_all(text, &[pointer.to_owned()]).remove(pointer)
 }
 
 /// Like [`locate`] for many pointers at once (one pass over the text for YAML).
 pub fn locate_all(
+    text: &str,
+    pointers: &[String],
+) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut found = locate_exact(text, pointers);
+    let missing: Vec<&String> = pointers
+        .iter()
+        .filter(|p| !found.contains_key(*p))
+        .collect();
+    if missing.is_empty() {
+        return found;
+    }
+    let Ok(doc) = parse_value(text) else {
+        return found;
+    };
+    let written: Vec<(String, String)> = missing
+        .into_iter()
+        .filter_map(|p| written_at(&doc, p).map(|w| (p.clone(), w)))
+        .collect();
+    let targets: Vec<String> = written.iter().map(|(_, w)| w.clone()).collect();
+    let positions = locate_exact(text, &targets);
+    for (pointer, at) in written {
+        if let Some(position) = positions.get(&at) {
+            found.insert(pointer, *position);
+        }
+    }
+    found
+}
+
+fn locate_exact(
     text: &str,
     pointers: &[String],
 ) -> std::collections::HashMap<String, (usize, usize)> {
@@ -159,6 +234,37 @@ pub fn locate_all(
     } else {
         yaml::positions(text, pointers)
     }
+}
+
+/// Where the text writes what loading put at `pointer`: through `$ref`s (a path item copied
+/// from its target).
+fn written_at(doc: &Value, pointer: &str) -> Option<String> {
+    let mut node = doc;
+    let mut at = String::from("#");
+    let mut hops = 0;
+    for token in crate::pointer::tokens(pointer) {
+        loop {
+            let next = match node {
+                Value::Object(map) => map.get(&token),
+                Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            if let Some(next) = next {
+                node = next;
+                at.push('/');
+                at.push_str(&crate::pointer::escape_token(&token));
+                break;
+            }
+            let reference = node.get("$ref").and_then(Value::as_str)?;
+            hops += 1;
+            if hops > 16 || !reference.starts_with('#') {
+                return None;
+            }
+            node = local_target(doc, reference)?;
+            at = format!("#{}", refs::percent_decode(&reference[1..]));
+        }
+    }
+    (at != pointer).then_some(at)
 }
 
 fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
@@ -229,6 +335,36 @@ fn deserialize(value: serde_json::Value) -> Result<OpenAPI, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_made_by_loading_are_found_where_they_are_written() {
+        let text = "\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    $ref: '#/components/pathItems/Pets'
+  /search:
+    get:
+      responses: {}
+components:
+  pathItems:
+    Pets:
+      get:
+        responses: {}
+";
+        let found = locate_all(
+            text,
+            &[
+                "#/paths/~1pets/get/responses".to_owned(),
+                "#/paths/~1nowhere".to_owned(),
+            ],
+        );
+        assert_eq!(found.get("#/paths/~1pets/get/responses"), Some(&(13, 9)));
+        assert_eq!(found.get("#/paths/~1nowhere"), None);
+        let json = serde_json::to_string_pretty(&parse_value(text).unwrap()).unwrap();
+        assert!(locate(&json, "#/paths/~1pets/get/responses").is_some());
+    }
 
     #[test]
     fn versions() {
