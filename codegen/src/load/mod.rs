@@ -1,31 +1,34 @@
-//! Spec text (YAML or JSON, OpenAPI 3.0 or 3.1) → `openapiv3::OpenAPI`, with errors that
-//! say where.
+//! Spec text (YAML or JSON, OpenAPI 3.0, 3.1 or 3.2) → `openapiv3::OpenAPI`, with errors
+//! that say where.
 //!
 //! The text is read into a JSON value, which is rewritten step by step into what the 3.0
 //! model holds, then deserialized:
 //!
-//! 1. `ids` (3.1+): `$ref`s written against a schema's `$id`, an `$anchor` or a
-//!    `$dynamicRef` become `#/…` pointers.
-//! 2. `path_items`: path items given by `$ref` become copies of their targets; one that
-//!    cannot be followed is an error here.
+//! 1. `ids` (3.1+): `$ref`s written against a schema's `$id`, an `$anchor`, a `$dynamicRef`
+//!    or the document's `$self` become `#/…` pointers.
+//! 2. `path_items`: path items given by `$ref` (and, in 3.2, media types given by `$ref`)
+//!    become copies of their targets; one that cannot be followed is an error here.
 //! 3. `callbacks` of operations are removed, with a note (requests the API makes).
 //! 4. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
 //!    missing, the dialect, mutual TLS.
 //! 5. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
-//! 6. What no client needs is dropped (webhooks, `components/pathItems`, `callbacks`) and
-//!    the document is read as OpenAPI 3.0.3.
+//! 6. `v32` (3.2): what the 3.0 model cannot hold is kept in `x-oas32-*` extensions (listed in
+//!    that module) for lowering to pick up, with a note.
+//! 7. What no client needs is dropped (webhooks, `components/pathItems`, `mediaTypes`,
+//!    `callbacks`) and the document is read as OpenAPI 3.0.3.
 
 mod ids;
 mod path_items;
 mod refs;
 mod v31;
+mod v32;
 pub mod yaml;
 
 use crate::error::{Diagnostic, Error, Note};
 use openapiv3::OpenAPI;
 use serde_json::{Map, Value};
 
-/// A parsed spec and what loading it changed (3.1 constructs lowered or ignored).
+/// A parsed spec and what loading it changed (3.1 and 3.2 constructs lowered or ignored).
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The spec in the 3.0 model.
@@ -41,9 +44,10 @@ pub struct Loaded {
 pub(crate) enum Minor {
     V30,
     V31,
+    V32,
 }
 
-/// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text.
+/// Parses an OpenAPI 3.0, 3.1 or 3.2 document from YAML or JSON text.
 pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     let mut value = parse_value(text)?;
     let (version, minor) = check_version(&value)?;
@@ -51,12 +55,15 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     if minor >= Minor::V31 {
         ids::resolve(&mut value, &mut notes);
     }
-    path_items::resolve(&mut value, &mut notes)?;
+    path_items::resolve(&mut value, minor, &mut notes)?;
     remove_callbacks(&mut value, &mut notes);
     if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }
     refs::hoist_schema_refs(&mut value, &mut notes);
+    if minor >= Minor::V32 {
+        v32::lower(&mut value, &mut notes);
+    }
     if minor >= Minor::V31 {
         v31::finish(&mut value, &mut notes);
     }
@@ -70,7 +77,7 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     })
 }
 
-/// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text.
+/// Parses an OpenAPI 3.0, 3.1 or 3.2 document from YAML or JSON text.
 pub fn parse_spec(text: &str) -> Result<OpenAPI, Error> {
     load_spec(text).map(|l| l.spec)
 }
@@ -186,8 +193,8 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value, Error> {
 
 /// The 1-based line and column of the value at `pointer` in the spec's text, when it can be
 /// found: exactly for YAML (from the parser's positions), by indentation for JSON. A place
-/// that loading made (a path item copied from the target of its `$ref`) is found where it is
-/// written.
+/// that loading made (a path item copied from the target of its `$ref`, a 3.2 operation kept
+/// in an `x-oas32-*` extension) is found where it is written.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     locate_all(text, &[pointer.to_owned()]).remove(pointer)
 }
@@ -237,12 +244,18 @@ fn locate_exact(
 }
 
 /// Where the text writes what loading put at `pointer`: through `$ref`s (a path item copied
-/// from its target).
+/// from its target) and the `x-oas32-*` extensions (named after the field they hold).
 fn written_at(doc: &Value, pointer: &str) -> Option<String> {
     let mut node = doc;
     let mut at = String::from("#");
     let mut hops = 0;
     for token in crate::pointer::tokens(pointer) {
+        let token = match token.as_str() {
+            "x-oas32-query" => "query".to_owned(),
+            "x-oas32-additional-operations" => "additionalOperations".to_owned(),
+            "x-oas32-item-schema" => "itemSchema".to_owned(),
+            _ => token,
+        };
         loop {
             let next = match node {
                 Value::Object(map) => map.get(&token),
@@ -272,7 +285,7 @@ fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
         return Err(Error::single(Diagnostic::new(
             "#",
             "the document is not a mapping of OpenAPI fields",
-            "start the document with `openapi: 3.0.3` (or 3.1.1), `info` and `paths`",
+            "start the document with `openapi: 3.0.3` (or 3.1.1, 3.2.0), `info` and `paths`",
         )));
     }
     let minor = |v: &str| {
@@ -280,6 +293,7 @@ fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
         match (parts.next(), parts.next()) {
             (Some("3"), Some("0")) => Some(Minor::V30),
             (Some("3"), Some("1")) => Some(Minor::V31),
+            (Some("3"), Some("2")) => Some(Minor::V32),
             _ => None,
         }
     };
@@ -289,7 +303,7 @@ fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
             None => Err(Error::single(Diagnostic::new(
                 "#/openapi",
                 format!("OpenAPI version `{v}` is not supported"),
-                "use an OpenAPI 3.0.x or 3.1.x document",
+                "use an OpenAPI 3.0.x, 3.1.x or 3.2.x document",
             ))),
         },
         None if value.get("swagger").is_some() => Err(Error::single(Diagnostic::new(
@@ -339,13 +353,13 @@ mod tests {
     #[test]
     fn places_made_by_loading_are_found_where_they_are_written() {
         let text = "\
-openapi: 3.1.0
+openapi: 3.2.0
 info: {title: t, version: '1'}
 paths:
   /pets:
     $ref: '#/components/pathItems/Pets'
   /search:
-    get:
+    query:
       responses: {}
 components:
   pathItems:
@@ -357,10 +371,15 @@ components:
             text,
             &[
                 "#/paths/~1pets/get/responses".to_owned(),
+                "#/paths/~1search/x-oas32-query/responses".to_owned(),
                 "#/paths/~1nowhere".to_owned(),
             ],
         );
         assert_eq!(found.get("#/paths/~1pets/get/responses"), Some(&(13, 9)));
+        assert_eq!(
+            found.get("#/paths/~1search/x-oas32-query/responses"),
+            Some(&(8, 7))
+        );
         assert_eq!(found.get("#/paths/~1nowhere"), None);
         let json = serde_json::to_string_pretty(&parse_value(text).unwrap()).unwrap();
         assert!(locate(&json, "#/paths/~1pets/get/responses").is_some());
@@ -371,10 +390,11 @@ components:
         for (text, minor) in [
             ("openapi: 3.0.3", Minor::V30),
             ("openapi: 3.1.1", Minor::V31),
+            ("openapi: 3.2.0", Minor::V32),
         ] {
             assert_eq!(check_version(&parse_value(text).unwrap()).unwrap().1, minor);
         }
-        for text in ["openapi: 3.2.0", "openapi: 4.0.0", "openapi: '3'"] {
+        for text in ["openapi: 3.3.0", "openapi: 4.0.0", "openapi: '3'"] {
             assert!(
                 check_version(&parse_value(text).unwrap()).is_err(),
                 "{text}"
