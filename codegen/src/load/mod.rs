@@ -1,34 +1,75 @@
-//! Spec text (YAML or JSON, OpenAPI 3.0 or 3.1) → `openapiv3::OpenAPI`, with errors that
-//! say where.
+//! Spec text (YAML or JSON, OpenAPI 3.0, 3.1 or 3.2) → `openapiv3::OpenAPI`, with errors
+//! that say where.
+//!
+//! The text is read into a JSON value, which is rewritten step by step into what the 3.0
+//! model holds, then deserialized:
+//!
+//! 1. `ids` (3.1+): `$ref`s written against a schema's `$id`, an `$anchor`, a `$dynamicRef`
+//!    or the document's `$self` become `#/…` pointers.
+//! 2. `path_items`: path items given by `$ref` (and, in 3.2, media types given by `$ref`)
+//!    become copies of their targets; one that cannot be followed is an error here.
+//! 3. `callbacks` of operations are removed, with a note (requests the API makes).
+//! 4. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
+//!    missing, the dialect, mutual TLS.
+//! 5. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
+//! 6. `v32` (3.2): what the 3.0 model cannot hold is kept in `x-oas32-*` extensions (listed in
+//!    that module) for lowering to pick up, with a note.
+//! 7. What no client needs is dropped (webhooks, `components/pathItems`, `mediaTypes`,
+//!    `callbacks`) and the document is read as OpenAPI 3.0.3.
 
+mod ids;
+mod path_items;
 mod refs;
 mod v31;
+mod v32;
 pub mod yaml;
 
 use crate::error::{Diagnostic, Error, Note};
 use openapiv3::OpenAPI;
+use serde_json::{Map, Value};
 
-/// A parsed spec and what loading it changed (3.1 constructs lowered or ignored).
+/// A parsed spec and what loading it changed (3.1 and 3.2 constructs lowered or ignored).
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The spec in the 3.0 model.
     pub spec: OpenAPI,
     /// The `openapi` version the document declared.
     pub version: String,
-    /// What was ignored or rewritten on the way.
+    /// What was ignored or rewritten on the way, sorted by place.
     pub notes: Vec<Note>,
 }
 
-/// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text.
+/// The minor version of OpenAPI 3 a document declares, which decides the rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Minor {
+    V30,
+    V31,
+    V32,
+}
+
+/// Parses an OpenAPI 3.0, 3.1 or 3.2 document from YAML or JSON text.
 pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     let mut value = parse_value(text)?;
-    let version = check_version(&value)?;
+    let (version, minor) = check_version(&value)?;
     let mut notes = Vec::new();
-    if version.starts_with("3.1") {
+    if minor >= Minor::V31 {
+        ids::resolve(&mut value, &mut notes);
+    }
+    path_items::resolve(&mut value, minor, &mut notes)?;
+    remove_callbacks(&mut value, &mut notes);
+    if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }
     refs::hoist_schema_refs(&mut value, &mut notes);
+    if minor >= Minor::V32 {
+        v32::lower(&mut value, &mut notes);
+    }
+    if minor >= Minor::V31 {
+        v31::finish(&mut value, &mut notes);
+    }
     let spec = deserialize(value)?;
+    notes.sort();
+    notes.dedup();
     Ok(Loaded {
         spec,
         version,
@@ -36,9 +77,82 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     })
 }
 
-/// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text.
+/// Parses an OpenAPI 3.0, 3.1 or 3.2 document from YAML or JSON text.
 pub fn parse_spec(text: &str) -> Result<OpenAPI, Error> {
     load_spec(text).map(|l| l.spec)
+}
+
+/// The methods a path item holds as fixed fields, in the 3.0 model.
+pub(crate) const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every operation of a path item, with the pointer token(s) that lead to it from the path
+/// item: the fixed methods, 3.2's `query` and the entries of its `additionalOperations`.
+pub(crate) fn operations_mut(item: &mut Map<String, Value>) -> Vec<(String, &mut Value)> {
+    let mut out = Vec::new();
+    for (key, value) in item.iter_mut() {
+        if METHODS.contains(&key.as_str()) || key == "query" {
+            if value.is_object() {
+                out.push((crate::pointer::escape_token(key), value));
+            }
+        } else if key == "additionalOperations"
+            && let Value::Object(extra) = value
+        {
+            for (method, op) in extra.iter_mut() {
+                if op.is_object() {
+                    let token = format!(
+                        "additionalOperations/{}",
+                        crate::pointer::escape_token(method)
+                    );
+                    out.push((token, op));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `#/a/b~1c` → the value there, for a local reference (a URI fragment, so percent-decoded).
+pub(crate) fn local_target<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    let fragment = reference.strip_prefix('#')?;
+    if fragment.is_empty() {
+        return Some(doc);
+    }
+    doc.pointer(&refs::percent_decode(fragment))
+}
+
+/// Operations' `callbacks` describe requests the API makes to the caller, which a client does
+/// not send; they are removed (the 3.0 model cannot hold a callback given by `$ref`).
+fn remove_callbacks(doc: &mut Value, notes: &mut Vec<Note>) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for (token, op) in operations_mut(item) {
+            let Some(Value::Object(callbacks)) =
+                op.as_object_mut().and_then(|o| o.remove("callbacks"))
+            else {
+                continue;
+            };
+            let names: Vec<String> = callbacks.keys().map(|k| format!("`{k}`")).collect();
+            if names.is_empty() {
+                continue;
+            }
+            notes.push(Note {
+                pointer: format!(
+                    "#/paths/{}/{token}/callbacks",
+                    crate::pointer::escape_token(path)
+                ),
+                message: format!(
+                    "callback(s) {} describe requests the API makes, not ones a client sends; \
+                     not generated",
+                    names.join(", ")
+                ),
+            });
+        }
+    }
 }
 
 fn is_json(text: &str) -> bool {
@@ -78,17 +192,44 @@ pub fn parse_value(text: &str) -> Result<serde_json::Value, Error> {
 }
 
 /// The 1-based line and column of the value at `pointer` in the spec's text, when it can be
-/// found: exactly for YAML (from the parser's positions), by indentation for JSON.
+/// found: exactly for YAML (from the parser's positions), by indentation for JSON. A place
+/// that loading made (a path item copied from the target of its `$ref`, a 3.2 operation kept
+/// in an `x-oas32-*` extension) is found where it is written.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    if is_json(text) {
-        crate::locate::locate(text, pointer)
-    } else {
-        yaml::positions(text, &[pointer.to_owned()]).remove(pointer)
-    }
+    locate_all(text, &[pointer.to_owned()]).remove(pointer)
 }
 
 /// Like [`locate`] for many pointers at once (one pass over the text for YAML).
 pub fn locate_all(
+    text: &str,
+    pointers: &[String],
+) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut found = locate_exact(text, pointers);
+    let missing: Vec<&String> = pointers
+        .iter()
+        .filter(|p| !found.contains_key(*p))
+        .collect();
+    if missing.is_empty() {
+        return found;
+    }
+    let Ok(doc) = parse_value(text) else {
+        return found;
+    };
+    let written: Vec<(String, String)> = missing
+        .into_iter()
+        .filter_map(|p| written_at(&doc, p).map(|w| (p.clone(), w)))
+        .collect();
+    let targets: Vec<String> = written.iter().map(|(_, w)| w.clone()).collect();
+    let positions = locate_exact(text, &targets);
+    for (pointer, at) in written {
+        if let Some(position) = positions.get(&at) {
+            found.insert(pointer, *position);
+        }
+    }
+    found
+}
+
+fn locate_exact(
     text: &str,
     pointers: &[String],
 ) -> std::collections::HashMap<String, (usize, usize)> {
@@ -102,21 +243,69 @@ pub fn locate_all(
     }
 }
 
-fn check_version(value: &serde_json::Value) -> Result<String, Error> {
+/// Where the text writes what loading put at `pointer`: through `$ref`s (a path item copied
+/// from its target) and the `x-oas32-*` extensions (named after the field they hold).
+fn written_at(doc: &Value, pointer: &str) -> Option<String> {
+    let mut node = doc;
+    let mut at = String::from("#");
+    let mut hops = 0;
+    for token in crate::pointer::tokens(pointer) {
+        let token = match token.as_str() {
+            "x-oas32-query" => "query".to_owned(),
+            "x-oas32-additional-operations" => "additionalOperations".to_owned(),
+            "x-oas32-item-schema" => "itemSchema".to_owned(),
+            _ => token,
+        };
+        loop {
+            let next = match node {
+                Value::Object(map) => map.get(&token),
+                Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            if let Some(next) = next {
+                node = next;
+                at.push('/');
+                at.push_str(&crate::pointer::escape_token(&token));
+                break;
+            }
+            let reference = node.get("$ref").and_then(Value::as_str)?;
+            hops += 1;
+            if hops > 16 || !reference.starts_with('#') {
+                return None;
+            }
+            node = local_target(doc, reference)?;
+            at = format!("#{}", refs::percent_decode(&reference[1..]));
+        }
+    }
+    (at != pointer).then_some(at)
+}
+
+fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
     if !value.is_object() {
         return Err(Error::single(Diagnostic::new(
             "#",
             "the document is not a mapping of OpenAPI fields",
-            "start the document with `openapi: 3.0.3` (or 3.1.0), `info` and `paths`",
+            "start the document with `openapi: 3.0.3` (or 3.1.1, 3.2.0), `info` and `paths`",
         )));
     }
+    let minor = |v: &str| {
+        let mut parts = v.trim().split('.');
+        match (parts.next(), parts.next()) {
+            (Some("3"), Some("0")) => Some(Minor::V30),
+            (Some("3"), Some("1")) => Some(Minor::V31),
+            (Some("3"), Some("2")) => Some(Minor::V32),
+            _ => None,
+        }
+    };
     match value.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.to_owned()),
-        Some(v) => Err(Error::single(Diagnostic::new(
-            "#/openapi",
-            format!("OpenAPI version `{v}` is not supported"),
-            "use an OpenAPI 3.0.x or 3.1.x document",
-        ))),
+        Some(v) => match minor(v) {
+            Some(m) => Ok((v.to_owned(), m)),
+            None => Err(Error::single(Diagnostic::new(
+                "#/openapi",
+                format!("OpenAPI version `{v}` is not supported"),
+                "use an OpenAPI 3.0.x, 3.1.x or 3.2.x document",
+            ))),
+        },
         None if value.get("swagger").is_some() => Err(Error::single(Diagnostic::new(
             "#/swagger",
             "Swagger 2.0 documents are not supported",
@@ -155,4 +344,61 @@ fn deserialize(value: serde_json::Value) -> Result<OpenAPI, Error> {
             "fix this part of the document so that it follows the OpenAPI schema",
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_made_by_loading_are_found_where_they_are_written() {
+        let text = "\
+openapi: 3.2.0
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    $ref: '#/components/pathItems/Pets'
+  /search:
+    query:
+      responses: {}
+components:
+  pathItems:
+    Pets:
+      get:
+        responses: {}
+";
+        let found = locate_all(
+            text,
+            &[
+                "#/paths/~1pets/get/responses".to_owned(),
+                "#/paths/~1search/x-oas32-query/responses".to_owned(),
+                "#/paths/~1nowhere".to_owned(),
+            ],
+        );
+        assert_eq!(found.get("#/paths/~1pets/get/responses"), Some(&(13, 9)));
+        assert_eq!(
+            found.get("#/paths/~1search/x-oas32-query/responses"),
+            Some(&(8, 7))
+        );
+        assert_eq!(found.get("#/paths/~1nowhere"), None);
+        let json = serde_json::to_string_pretty(&parse_value(text).unwrap()).unwrap();
+        assert!(locate(&json, "#/paths/~1pets/get/responses").is_some());
+    }
+
+    #[test]
+    fn versions() {
+        for (text, minor) in [
+            ("openapi: 3.0.3", Minor::V30),
+            ("openapi: 3.1.1", Minor::V31),
+            ("openapi: 3.2.0", Minor::V32),
+        ] {
+            assert_eq!(check_version(&parse_value(text).unwrap()).unwrap().1, minor);
+        }
+        for text in ["openapi: 3.3.0", "openapi: 4.0.0", "openapi: '3'"] {
+            assert!(
+                check_version(&parse_value(text).unwrap()).is_err(),
+                "{text}"
+            );
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `$ref`s to things that are not components (`#/paths/…/schema/properties/items`,
-//! `#/components/schemas/A/properties/b`, `#/paths/~1a/get/parameters/0`) are valid
-//! OpenAPI, and bundlers write them (the DigitalOcean spec has a thousand). The generator
+//! `#/components/schemas/A/properties/b`, `#/paths/~1a/get/parameters/0`, a 3.1 schema's
+//! `#/components/schemas/A/$defs/b`, a bundler's `#/$defs/b`) are valid OpenAPI, and
+//! bundlers write them (the DigitalOcean spec has a thousand). The generator
 //! resolves references to components only, so each such target is copied into
 //! `components/schemas` (or `parameters`, `responses`, `requestBodies`) under a derived name
 //! and the references are pointed at the copy, with a note.
@@ -35,6 +36,16 @@ const STRUCTURAL: &[&str] = &[
     "head",
     "options",
     "trace",
+    "query",
+    "additionalOperations",
+    "$defs",
+    "definitions",
+    "prefixItems",
+    "patternProperties",
+    "webhooks",
+    "pathItems",
+    "mediaTypes",
+    "itemSchema",
 ];
 
 pub(crate) fn hoist_schema_refs(doc: &mut Value, notes: &mut Vec<Note>) {
@@ -212,7 +223,11 @@ fn deep_ref(reference: &str) -> Option<(Kind, Vec<String>)> {
         return None; // a whole component: resolved as it is
     }
     let inside_component_schema = tokens[0] == "components" && tokens[1] == "schemas";
-    let kind = if inside_component_schema || tokens.iter().any(|t| t == "schema") {
+    let in_defs = tokens[0] == "$defs" || tokens[0] == "definitions";
+    let kind = if inside_component_schema
+        || in_defs
+        || tokens.iter().any(|t| t == "schema" || t == "itemSchema")
+    {
         Kind::Schema
     } else if n >= 2 && tokens[n - 2] == "parameters" {
         Kind::Parameter
@@ -262,7 +277,7 @@ fn derived_name(tokens: &[String]) -> String {
 }
 
 /// `%7B` → `{`: a reference is a URI fragment, so its pointer may be percent-encoded.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
