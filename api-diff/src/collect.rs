@@ -12,8 +12,8 @@ use syn::visit_mut::VisitMut;
 /// The public API of generated files, given as (path relative to the generated module's
 /// directory, contents): `models.rs` is module `models`, `mod.rs` the root, `a/b.rs` module
 /// `a::b`. Files that are not `.rs` or do not parse are skipped. `options` says which
-/// traits are internal (their impls are left out) and which paths name the same items (see
-/// [`Options`]).
+/// traits are internal (their impls are left out), which paths name the same items and
+/// which crates are the runtime's (see [`Options`]).
 pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     let mut parsed: Vec<(Vec<String>, syn::File)> = Vec::new();
     for (path, text) in files {
@@ -399,7 +399,8 @@ impl Collector<'_> {
     }
 
     /// `pub use` items: one re-export per name they bring, keyed by that name in the module
-    /// (`*` for a glob).
+    /// (`*` for a glob), except the runtime's items, which are its API (see
+    /// [`Options::runtime_crates`]).
     fn reexport(&mut self, module: &[String], u: &syn::ItemUse) {
         let mut leaves: Vec<(String, Vec<String>)> = Vec::new();
         use_tree(&mut Vec::new(), &u.tree, &mut |name, path| {
@@ -411,11 +412,23 @@ impl Collector<'_> {
         });
         for (name, path) in leaves {
             let resolved = self.scopes.resolve(module, false, &path);
-            let target = resolved.full.join("::");
+            let glob = name == "*";
+            // A glob of a generated module is not one of the runtime's items, whatever
+            // else its module holds.
+            let local_glob = glob && resolved.local.is_some();
+            if resolved.runtime && !local_glob {
+                continue;
+            }
+            let target = if local_glob {
+                &resolved.full
+            } else {
+                &resolved.shown
+            }
+            .join("::");
             let cfg = cfgs(&u.attrs);
-            let (k, sig) = if name == "*" {
+            let (k, sig) = if glob {
                 (key(module, &target), format!("{cfg}use {target}"))
-            } else if resolved.full.last() == Some(&name) {
+            } else if resolved.shown.last() == Some(&name) {
                 (key(module, &name), format!("{cfg}use {target}"))
             } else {
                 (key(module, &name), format!("{cfg}use {target} as {name}"))
@@ -508,7 +521,8 @@ impl Collector<'_> {
 
     /// `string_enum!(Name)`, `into_future!(Builder => Output)` and other item macros: an
     /// impl-like item keyed by the macro's name and the path its arguments start with (the
-    /// type it implements something for), its arguments resolved.
+    /// type it implements something for), its arguments resolved. An item macro of a runtime
+    /// crate that defines the runtime's items (`client!`, `mock!`) is not the spec's surface.
     fn item_macro(&mut self, module: &[String], m: &syn::ItemMacro) {
         let Some(name) = m.mac.path.segments.last().map(|s| s.ident.to_string()) else {
             return;
@@ -522,12 +536,15 @@ impl Collector<'_> {
             }
             return;
         }
+        if self.scopes.defines_runtime_items(module, &m.mac) {
+            return;
+        }
         let detail = render_tokens(self.scopes.canonical_tokens(module, m.mac.tokens.clone()));
         let (k, owner) = match self.scopes.macro_subject(module, &m.mac) {
             // A private type's impls are not public API.
             Some(subject) if subject.is_private_type() => return,
             Some(subject) => {
-                let owner = subject.full.join("::");
+                let owner = subject.shown.join("::");
                 (format!("{name}!({owner})"), Some(owner))
             }
             None => (format!("{name}!({detail})"), None),

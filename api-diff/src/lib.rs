@@ -41,13 +41,15 @@
 //! What is not public API is not reported at all: private items; items marked
 //! `#[doc(hidden)]` and everything in them (a type's fields, methods and impls, a module's
 //! items, a file that says `#![doc(hidden)]`); impls of the traits that the caller's
-//! [`Options`] call internal (the generated code's runtime traits, which users cannot name).
+//! [`Options`] call internal (the generated code's runtime traits, which users cannot name);
+//! and what the runtime crates in the [`Options`] define, which is their API, not the spec's
+//! (re-exports of their items, their item macros that define types where they are called).
 //! A `#[doc(hidden)]` field counts as a private one: adding it to a struct that could be
 //! built with a literal is breaking, changing it is not reported.
 //!
 //! Paths are compared resolved, not as written (through `use` items, `self`/`super`, the
 //! caller's aliases; see [`Options`]): generated code that spells the same types another way
-//! has the same API, and the report shows them one way (`models::Certificate`).
+//! has the same API, and the report shows them one way (`Result<models::Certificate>`).
 //!
 //! Everything here is a pure function of its input and never panics: a file that does not
 //! parse contributes nothing, and items of kinds it does not know are skipped.
@@ -66,7 +68,9 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 /// What the caller knows about the code [`public_api`] reads: which traits are internal, so
-/// that implementing them is not public API, and which paths name the same items.
+/// that implementing them is not public API; which paths name the same items; and which
+/// crates are the runtime the generated code builds on, whose items the spec does not
+/// define.
 ///
 /// # Internal traits
 ///
@@ -109,19 +113,38 @@ use std::fmt::{self, Write as _};
 ///   `super::models::Certificate` in `builders.rs`, `models::Certificate` there after
 ///   `use super::models;`, and `Certificate` in `models.rs` are all `models::Certificate`;
 /// - then through the [`path_aliases`](Options::path_aliases): with `crate::runtime` read as
-///   `apigen_runtime`, `crate::runtime::Result` is `apigen_runtime::Result`.
+///   `apigen_runtime`, `crate::runtime::Result` is `apigen_runtime::Result`;
+/// - an item of a [runtime crate](Options::runtime_crates) is then shown by its name alone
+///   (`apigen_runtime::Result<models::Certificate>` is `Result<models::Certificate>`), and so
+///   are the items that an item macro of a runtime crate defines in a generated module
+///   (`client!` defines `Client`, `mock!` defines `MockServer` and `Expectation`): the runtime
+///   is versioned on its own, and generated code reaches its items by different paths as it
+///   evolves (`crate::runtime::mock::Expectation<'_, X>` then, `Expectation<'_, X>` where
+///   `mock!` defines it now). Two items of the runtime with the same name are therefore not
+///   told apart.
 ///
 /// A single name that nothing in the files defines or imports (`String`, `Option`, `i64`, a
 /// glob import's) is kept as written. The methods of a type the files do not define are
 /// keyed by its name: `impl crate::runtime::Client { fn get_certificate … }` and
-/// `impl super::Client { fn get_certificate … }` (where a macro defines `Client`) are both
+/// `impl super::Client { fn get_certificate … }` (where `client!` defines `Client`) are both
 /// `Client::get_certificate`.
+///
+/// # The runtime's items
+///
+/// What a runtime crate defines is its API, not the spec's: a `pub use` of its items (the
+/// client re-exporting `Result`, `ApiError`, …) and an item macro of it that defines items
+/// where it is called (`apigen_runtime::client!(…)`, `apigen_runtime::mock!(…)`) are not
+/// part of the surface. An item macro of a runtime crate whose arguments start with a type
+/// of the files implements something for that type (`string_enum!(Include)`,
+/// `into_future!(GetCertificate => models::Certificate)`) and is, as any item macro. The
+/// methods generated code adds to the runtime's types are the spec's surface.
 ///
 /// ```
 /// use api_diff::{Options, PathAlias};
 ///
 /// let options = Options {
 ///     path_aliases: vec![PathAlias::new("crate::runtime", "apigen_runtime")],
+///     runtime_crates: vec!["apigen_runtime".into()],
 ///     ..Default::default()
 /// };
 /// let before = "impl crate::runtime::Client {
@@ -131,20 +154,18 @@ use std::fmt::{self, Write as _};
 ///     use apigen_runtime::Result;
 ///     impl super::Client { pub fn get(&self) -> Result<models::Thing> { todo!() } }";
 /// let models = "pub struct Thing;";
+/// let root = "pub use apigen_runtime::Result; apigen_runtime::client!(\"EXAMPLE_API_KEY\");";
 /// let report = api_diff::report(
 ///     &[("builders.rs", before), ("models.rs", models)],
-///     &[("builders.rs", after), ("models.rs", models)],
+///     &[("builders.rs", after), ("models.rs", models), ("mod.rs", root)],
 ///     &options,
 /// );
 /// assert_eq!(report, "public API: no changes\n");
 /// let surface = api_diff::public_api(&[("builders.rs", after), ("models.rs", models)], &options);
-/// assert_eq!(
-///     surface.functions["Client::get"].output,
-///     "apigen_runtime::Result<models::Thing>"
-/// );
+/// assert_eq!(surface.functions["Client::get"].output, "Result<models::Thing>");
 /// ```
 ///
-/// The default treats every trait as public and knows no aliases.
+/// The default treats every trait as public, knows no aliases and no runtime crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Modules whose traits, and those of their submodules, are internal: `crate::runtime`
@@ -161,6 +182,10 @@ pub struct Options {
     /// Paths that name the same items, applied to paths that lead out of the generated
     /// modules (`crate::runtime::X`, `apigen_runtime::__private::X`).
     pub path_aliases: Vec<PathAlias>,
+    /// The crates (or modules, as `crate::runtime`) of the runtime that generated code builds
+    /// on, by their path after the aliases: their items are shown by name, and what they
+    /// define or re-export into the generated modules is not the spec's surface.
+    pub runtime_crates: Vec<String>,
 }
 
 /// Paths that start with [`from`](PathAlias::from) name the same items as those that start

@@ -10,6 +10,11 @@
 //! - an item of another crate: its absolute path, after the aliases (`serde::Serialize`,
 //!   `crate::runtime::Result` is `apigen_runtime::Result` when `crate::runtime` is an alias
 //!   of `apigen_runtime`);
+//! - an item of a runtime crate ([`Options::runtime_crates`]), or one that an item macro of
+//!   a runtime crate defines in a generated module (`Client`, `MockServer`): its name alone
+//!   (`Result`, `ApiResponse`; `apigen_runtime::mock::MockOperation` is `MockOperation`),
+//!   since the runtime is versioned on its own and generated code may reach it by
+//!   different paths;
 //! - a single name that nothing in the files defines or imports (the prelude's `String`,
 //!   `Option`, primitives, glob imports, a macro's items): as written.
 
@@ -34,6 +39,9 @@ struct Scope {
     defined: BTreeMap<String, Def>,
     /// `use` items: name → the path it stands for, as written.
     uses: BTreeMap<String, Vec<String>>,
+    /// Whether an item macro of a runtime crate defines items here (`client!`, `mock!`): the
+    /// names that nothing else defines in this module are then the runtime's.
+    runtime_items: bool,
 }
 
 /// A path, resolved.
@@ -42,12 +50,16 @@ pub(crate) struct Resolved {
     /// Absolute, before aliases: as the module's `use` items and `self`/`super` spell it out
     /// (`crate::runtime::DecodeMap`, `apigen_runtime::__private::DecodeMap`).
     pub written: Vec<String>,
-    /// After the caller's aliases (`apigen_runtime::DecodeMap`): what the surface shows and
-    /// compares.
+    /// After the caller's aliases (`apigen_runtime::DecodeMap`).
     pub full: Vec<String>,
+    /// What the surface shows and compares: `full`, or the name alone for the runtime's
+    /// items (`DecodeMap`).
+    pub shown: Vec<String>,
     /// For an item of the generated modules: what the files say it is, `None` when they do
     /// not define it (a macro does).
     pub local: Option<Option<Def>>,
+    /// Whether it is an item of a runtime crate, or one that a runtime macro defines.
+    pub runtime: bool,
 }
 
 impl Resolved {
@@ -55,7 +67,9 @@ impl Resolved {
         Resolved {
             written: idents.to_vec(),
             full: idents.to_vec(),
+            shown: idents.to_vec(),
             local: None,
+            runtime: false,
         }
     }
 
@@ -103,6 +117,9 @@ impl<'o> Scopes<'o> {
                     .or_insert(Def::Module);
             }
             scopes.scan(module, &file.items);
+        }
+        for (module, file) in files {
+            scopes.mark_runtime_macros(module, &file.items);
         }
         scopes
     }
@@ -153,6 +170,43 @@ impl<'o> Scopes<'o> {
         scope.uses.extend(uses);
     }
 
+    fn mark_runtime_macros(&mut self, module: &[String], items: &[syn::Item]) {
+        let mut runtime_items = false;
+        for item in items {
+            match item {
+                syn::Item::Macro(m) if self.defines_runtime_items(module, &m.mac) => {
+                    runtime_items = true;
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        let mut sub = module.to_vec();
+                        sub.push(m.ident.to_string());
+                        self.mark_runtime_macros(&sub, inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if runtime_items {
+            self.modules
+                .entry(module.to_vec())
+                .or_default()
+                .runtime_items = true;
+        }
+    }
+
+    /// Whether `mac`, called in `module`, is an item macro of a runtime crate that defines
+    /// the runtime's items there (`client!(API, …)`, `mock!(super::Client, …)`) rather than
+    /// implementing something for a type of the files (`string_enum!(Include)`,
+    /// `into_future!(GetCertificate => …)`, whose first argument names that type).
+    pub fn defines_runtime_items(&self, module: &[String], mac: &syn::Macro) -> bool {
+        let (leading, idents) = path_idents(&mac.path);
+        self.resolve(module, leading, &idents).runtime
+            && !self
+                .macro_subject(module, mac)
+                .is_some_and(|subject| subject.is_local_type())
+    }
+
     /// The path the macro's arguments start with (`GetCertificate` in
     /// `into_future!(GetCertificate => models::Certificate)`), resolved.
     pub fn macro_subject(&self, module: &[String], mac: &syn::Macro) -> Option<Resolved> {
@@ -175,19 +229,33 @@ impl<'o> Scopes<'o> {
         match target {
             Target::Unresolved => Resolved::as_written(idents),
             Target::Local { module, item, def } => {
+                // A name that a runtime macro defines here, not the files.
+                let runtime = def.is_none() && self.scope(&module).is_some_and(|s| s.runtime_items);
                 let mut full = module;
-                full.extend(item);
+                full.extend(item.iter().cloned());
                 Resolved {
                     written: full.clone(),
+                    shown: if runtime { item } else { full.clone() },
                     full,
                     local: Some(def),
+                    runtime,
                 }
             }
-            Target::External(written) => Resolved {
-                full: self.alias(&written),
-                written,
-                local: None,
-            },
+            Target::External(written) => {
+                let full = self.alias(&written);
+                let runtime = self.is_runtime(&full);
+                let shown = match full.last() {
+                    Some(last) if runtime => vec![last.clone()],
+                    _ => full.clone(),
+                };
+                Resolved {
+                    written,
+                    full,
+                    shown,
+                    local: None,
+                    runtime,
+                }
+            }
         }
     }
 
@@ -340,6 +408,14 @@ impl<'o> Scopes<'o> {
         path
     }
 
+    /// Whether `path` (after aliases) names an item of a runtime crate.
+    fn is_runtime(&self, path: &[String]) -> bool {
+        self.options.runtime_crates.iter().any(|krate| {
+            let krate = segments(krate);
+            !krate.is_empty() && path.len() > krate.len() && starts_with(path, &krate)
+        })
+    }
+
     /// Paths in `tokens` (the arguments of an item macro), resolved and shown as in types.
     pub fn canonical_tokens(&self, module: &[String], tokens: TokenStream) -> TokenStream {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
@@ -368,7 +444,7 @@ impl<'o> Scopes<'o> {
                         i += 1;
                         continue;
                     }
-                    let shown = self.resolve(module, leading, &idents).full;
+                    let shown = self.resolve(module, leading, &idents).shown;
                     match shown.join("::").parse::<TokenStream>() {
                         Ok(tokens) if !shown.is_empty() => out.extend(tokens),
                         _ => out.extend(trees[i..end].iter().cloned()),
@@ -467,7 +543,7 @@ fn read_path(trees: &[TokenTree], start: usize) -> (bool, Vec<String>, usize) {
 }
 
 /// Rewrites the paths of types and trait bounds in a syntax tree to their resolved form
-/// ([`Resolved::full`]), keeping generic arguments (resolved too), and drops trailing commas
+/// ([`Resolved::shown`]), keeping generic arguments (resolved too), and drops trailing commas
 /// in argument and parameter lists, which formatting adds or not.
 pub(crate) struct Canon<'a> {
     pub scopes: &'a Scopes<'a>,
@@ -523,7 +599,7 @@ impl<'a> Canon<'a> {
         let shown = self
             .scopes
             .resolve(self.module, path.leading_colon.is_some(), &idents)
-            .full;
+            .shown;
         if shown.is_empty() {
             return;
         }
@@ -614,6 +690,18 @@ mod tests {
         }
     }
 
+    /// Like xtask's: the aliases, the rule for internal traits, and `apigen_runtime` as the
+    /// runtime.
+    fn runtime() -> Options {
+        Options {
+            internal_trait_paths: vec!["crate::runtime".to_owned()],
+            private_modules: vec!["__private".to_owned()],
+            public_traits: vec!["mock::MockOperation".to_owned()],
+            runtime_crates: vec!["apigen_runtime".to_owned()],
+            ..aliased()
+        }
+    }
+
     fn api(files: &[(&str, &str)], options: &Options) -> Surface {
         public_api(files, options)
     }
@@ -650,6 +738,18 @@ mod tests {
             assert_eq!(
                 surface.functions["Client::get"].signature(),
                 "fn get(&self, k: models::Kind) -> apigen_runtime::Result<models::Thing>",
+                "{builders}"
+            );
+        }
+        // With the runtime crate, its items are shown by name.
+        for builders in SPELLINGS {
+            let surface = api(
+                &[("builders.rs", builders), ("models.rs", MODELS)],
+                &runtime(),
+            );
+            assert_eq!(
+                surface.functions["Client::get"].signature(),
+                "fn get(&self, k: models::Kind) -> Result<models::Thing>",
                 "{builders}"
             );
         }
@@ -690,6 +790,96 @@ mod tests {
         assert_eq!(
             surface.functions["models::Wrap::map"].signature(),
             "fn map<U>(self, f: impl Fn(T) -> U) -> Self"
+        );
+    }
+
+    #[test]
+    fn the_runtimes_items_are_not_the_specs() {
+        let root = "pub mod models; pub mod mock;
+             pub use apigen_runtime::{Error, Result};
+             pub use self::models::Thing as Widget;
+             pub use models::Kind;
+             pub use apigen_runtime::mock::*;
+             pub use self::mock::*;
+             const API: u8 = 1;
+             apigen_runtime::client!(API, \"KEY\");";
+        let models = "use apigen_runtime::__private as runtime;
+             pub struct Thing; pub enum Kind { A }
+             runtime::string_enum!(Kind);
+             runtime::into_future!(Thing<'static> => super::models::Thing);
+             other::thing!(Thing);";
+        let mock = "use super::models;
+             pub use apigen_runtime::mock::MockOperation;
+             apigen_runtime::mock!(super::Client, super::ClientBuilder);
+             pub enum GetThing {}
+             impl MockServer { pub fn get_thing(&self) -> Expectation<'_, GetThing> { todo!() } }
+             impl MockOperation for GetThing { type Response = models::Thing; }
+             impl apigen_runtime::__private::DecodeMap for GetThing {}";
+        let builders = "impl super::Client {
+                 pub fn mock(&self) -> super::mock::MockServer { todo!() }
+                 pub fn client(&self) -> super::Client { todo!() }
+             }";
+        let files = [
+            ("mod.rs", root),
+            ("models.rs", models),
+            ("mock.rs", mock),
+            ("builders.rs", builders),
+        ];
+        let surface = api(&files, &runtime());
+        let others: Vec<(&str, &str)> = surface
+            .others
+            .iter()
+            .map(|(k, o)| (k.as_str(), o.signature.as_str()))
+            .collect();
+        assert_eq!(
+            others,
+            [
+                ("Kind", "use models::Kind"),
+                ("Widget", "use models::Thing as Widget"),
+                ("mock", "mod mock"),
+                ("mock::*", "use mock::*"),
+                ("models", "mod models")
+            ]
+        );
+        let impls: Vec<(&str, &str)> = surface
+            .impls
+            .iter()
+            .map(|(k, i)| (k.as_str(), i.detail.as_str()))
+            .collect();
+        assert_eq!(
+            impls,
+            [
+                (
+                    "MockOperation for mock::GetThing",
+                    "type Response = models::Thing"
+                ),
+                (
+                    "into_future!(models::Thing)",
+                    "models::Thing<'static> => models::Thing"
+                ),
+                ("string_enum!(models::Kind)", "models::Kind"),
+                ("thing!(models::Thing)", "models::Thing"),
+            ]
+        );
+        // The types `client!` and `mock!` define are the runtime's, by name.
+        assert_eq!(
+            surface.functions["MockServer::get_thing"].output,
+            "Expectation<'_, mock::GetThing>"
+        );
+        assert_eq!(surface.functions["Client::mock"].output, "MockServer");
+        assert_eq!(surface.functions["Client::client"].output, "Client");
+
+        // Without the options, the runtime's re-exports and macros are items like others.
+        let every = api(&files, &Options::default());
+        for k in ["Error", "Result", "mock::MockOperation"] {
+            assert!(every.others.contains_key(k), "{k}: {:#?}", every.others);
+        }
+        assert!(every.impls.contains_key("client!(API)"));
+        assert!(every.impls.contains_key("mock!(Client)"));
+        assert!(
+            every
+                .impls
+                .contains_key("apigen_runtime::__private::DecodeMap for mock::GetThing")
         );
     }
 

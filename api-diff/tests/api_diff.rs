@@ -21,7 +21,7 @@ fn generate(text: &str) -> Vec<(String, String)> {
 /// (reached through `apigen_runtime::__private`, or `crate::runtime` when the runtime was a
 /// module of the client) are internal, except `MockOperation`, which the client re-exports;
 /// `crate::runtime` is `apigen_runtime`, and so is `apigen_runtime::__private` for the root
-/// items it re-exports.
+/// items it re-exports; `apigen_runtime` is the runtime, whose items are its own API.
 fn options() -> Options {
     Options {
         internal_trait_paths: vec!["crate::runtime".to_owned()],
@@ -45,6 +45,7 @@ fn options() -> Options {
             PathAlias::new("apigen_runtime::__private::serde", "serde"),
             PathAlias::new("apigen_runtime::__private::serde_json", "serde_json"),
         ],
+        runtime_crates: vec!["apigen_runtime".to_owned()],
     }
 }
 
@@ -291,7 +292,7 @@ fn impls_of_private_runtime_traits_are_not_api() {
             .impls
             .keys()
             .filter_map(|k| k.split_once(" for ").map(|(t, _)| t.to_owned()))
-            .filter(|t| t.starts_with("apigen_runtime::"))
+            .filter(|t| t.starts_with("apigen_runtime::") || t == "MockOperation")
             .collect()
     };
     // Without options, the traits as the generated code reaches them.
@@ -307,11 +308,8 @@ fn impls_of_private_runtime_traits_are_not_api() {
             .map(str::to_owned)
         )
     );
-    // With them, the runtime's public trait.
-    assert_eq!(
-        traits(&api),
-        BTreeSet::from(["apigen_runtime::mock::MockOperation".to_owned()])
-    );
+    // With them, the runtime's public trait, by its name.
+    assert_eq!(traits(&api), BTreeSet::from(["MockOperation".to_owned()]));
     // Nothing else is left out: the same impls (keyed by the trait's name and the type) but
     // those of the three internal traits.
     let by_name = |surface: &Surface| -> BTreeSet<(String, String)> {
@@ -333,10 +331,29 @@ fn impls_of_private_runtime_traits_are_not_api() {
     );
     assert!(kept.is_subset(&every));
     assert_eq!(every.len() - dropped.len(), kept.len());
-    assert_eq!(every_impl.impls.len() - dropped.len(), api.impls.len());
+    assert_eq!(every.len() - dropped.len(), kept.len());
+    // The runtime's macros that define its types here are its API too: without the
+    // options, they are item macros like any other.
+    let macros = |surface: &Surface| -> BTreeSet<String> {
+        surface
+            .impls
+            .keys()
+            .filter(|k| !k.contains(" for "))
+            .cloned()
+            .collect()
+    };
+    let runtime_macros: Vec<String> = macros(&every_impl)
+        .difference(&macros(&api))
+        .cloned()
+        .collect();
+    assert_eq!(runtime_macros, ["client!(API)", "mock!(Client)"]);
+    assert_eq!(
+        every_impl.impls.len() - dropped.len() - runtime_macros.len(),
+        api.impls.len()
+    );
     assert!(
         api.impls
-            .contains_key("apigen_runtime::mock::MockOperation for mock::GetCertificate")
+            .contains_key("MockOperation for mock::GetCertificate")
     );
     assert!(
         every_impl

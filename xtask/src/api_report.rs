@@ -16,6 +16,9 @@ use std::path::Path;
 /// - Which paths name the same items: the runtime's items were `crate::runtime::X` and are
 ///   `apigen_runtime::X`; `apigen_runtime::__private` re-exports some of the crate's root
 ///   items ([`PRIVATE_REEXPORTS`]) and some crates.
+/// - Which crate is the runtime: its items, and the `Client`, `ClientBuilder`, `MockServer`
+///   and `Expectation` its `client!` and `mock!` macros define in the generated modules,
+///   are its API, versioned with it, not the spec's; the report names them by their names.
 pub fn options() -> api_diff::Options {
     let mut path_aliases = vec![
         api_diff::PathAlias::new("crate::runtime", RUNTIME_CRATE),
@@ -30,6 +33,7 @@ pub fn options() -> api_diff::Options {
         private_modules: vec!["__private".to_owned()],
         public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
         path_aliases,
+        runtime_crates: vec![RUNTIME_CRATE.to_owned()],
     }
 }
 
