@@ -373,3 +373,49 @@ fn changes_in_the_new_spelling_are_reported() {
          - BREAKING added     field models::Certificate.fingerprint: Bytes (struct literals of `Certificate` must now set it)\n"
     );
 }
+
+/// The items `xtask::api_report::options` reads `apigen_runtime::__private::X` as
+/// `apigen_runtime::X` for, and the crates it reads `apigen_runtime::__private::krate` as
+/// `krate` for, are those `runtime/src/lib.rs` re-exports there.
+#[test]
+fn the_private_reexports_match_the_runtime() {
+    let lib = std::fs::read_to_string(workspace_root().join("runtime/src/lib.rs")).unwrap();
+    let start = lib
+        .find("pub mod __private {")
+        .expect("the runtime has a __private module");
+    let block = &lib[start..start + lib[start..].find("\n}").unwrap()];
+    let names = |list: &str| -> Vec<String> {
+        list.trim_start_matches('{')
+            .trim_end_matches('}')
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect()
+    };
+    let mut items = BTreeSet::new();
+    let mut crates = BTreeSet::new();
+    for line in block.lines().map(str::trim) {
+        let Some(used) = line
+            .strip_prefix("pub use ")
+            .and_then(|u| u.strip_suffix(';'))
+        else {
+            continue;
+        };
+        if let Some(rest) = used.strip_prefix("crate::") {
+            // The crate's root items, not those of its modules (`crate::mock::json_body`).
+            if rest.starts_with('{') || !rest.contains("::") {
+                items.extend(names(rest));
+            }
+        } else if let Some((krate, rest)) = used.split_once("::") {
+            if names(rest).iter().any(|n| n == "self") {
+                crates.insert(krate.to_owned());
+            }
+        } else {
+            crates.insert(used.to_owned());
+        }
+    }
+    let listed =
+        |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| (*n).to_owned()).collect() };
+    assert_eq!(listed(xtask::api_report::PRIVATE_REEXPORTS), items);
+    assert_eq!(listed(xtask::api_report::PRIVATE_CRATES), crates);
+}
