@@ -1,16 +1,19 @@
 //! Collecting the surface: the public items of a set of Rust files, read with `syn`.
 
+use crate::resolve::{Canon, Resolved, Scopes, path_idents, use_tree};
 use crate::text::{norm, render_tokens};
 use crate::{Function, Impl, Options, Other, Surface, TypeDef, TypeKind, What};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use syn::visit_mut::VisitMut;
 
 /// The public API of generated files, given as (path relative to the generated module's
 /// directory, contents): `models.rs` is module `models`, `mod.rs` the root, `a/b.rs` module
 /// `a::b`. Files that are not `.rs` or do not parse are skipped. `options` says which
-/// traits are internal: their impls are left out.
+/// traits are internal (their impls are left out), which paths name the same items and
+/// which crates are the runtime's (see [`Options`]).
 pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     let mut parsed: Vec<(Vec<String>, syn::File)> = Vec::new();
     for (path, text) in files {
@@ -43,10 +46,11 @@ pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     }
     let visible = |module: &[String]| !(0..=module.len()).any(|n| hidden.contains(&module[..n]));
 
+    let scopes = Scopes::new(options, &parsed);
     let mut cx = Collector {
         options,
+        scopes: &scopes,
         surface: Surface::default(),
-        private_types: BTreeSet::new(),
     };
     for (module, file) in &parsed {
         if visible(module) {
@@ -102,7 +106,7 @@ fn is_pub(vis: &syn::Visibility) -> bool {
 
 /// Whether the attributes say `#[doc(hidden)]`: the item, and everything in it, is not
 /// public API.
-fn doc_hidden(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn doc_hidden(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| match &a.meta {
         syn::Meta::List(list) if list.path.is_ident("doc") => list
             .tokens
@@ -149,31 +153,30 @@ fn cfgs(attrs: &[syn::Attribute]) -> String {
 
 struct Collector<'o> {
     options: &'o Options,
+    scopes: &'o Scopes<'o>,
     surface: Surface,
-    /// Keys of types declared without `pub`: their impls are not public API.
-    private_types: BTreeSet<String>,
 }
 
 impl Collector<'_> {
-    /// Pass 1: the types, so that pass 2 can resolve the paths that name them.
+    /// Pass 1: the types, so that pass 2 knows them (the owners of methods and impls).
     fn types(&mut self, module: &[String], items: &[syn::Item]) {
-        let uses = Uses::of(items);
         for item in items {
             match item {
                 syn::Item::Struct(s) => {
-                    let k = key(module, &s.ident.to_string());
                     if !is_pub(&s.vis) || doc_hidden(&s.attrs) {
-                        self.private_types.insert(k);
                         continue;
                     }
-                    let (fields, private_fields) = public_fields(s.fields.iter());
+                    let k = key(module, &s.ident.to_string());
+                    let mut canon = self.canon(module, &[&s.generics]);
+                    let (fields, private_fields) = public_fields(s.fields.iter(), &mut canon);
+                    let generics = generics(&s.generics, &mut canon);
                     self.add_type(
+                        module,
                         k,
                         &s.attrs,
-                        &uses,
                         TypeDef {
                             kind: TypeKind::Struct,
-                            generics: generics(&s.generics),
+                            generics,
                             non_exhaustive: has_attr(&s.attrs, "non_exhaustive"),
                             fields,
                             private_fields,
@@ -182,19 +185,20 @@ impl Collector<'_> {
                     );
                 }
                 syn::Item::Union(u) => {
-                    let k = key(module, &u.ident.to_string());
                     if !is_pub(&u.vis) || doc_hidden(&u.attrs) {
-                        self.private_types.insert(k);
                         continue;
                     }
-                    let (fields, private_fields) = public_fields(u.fields.named.iter());
+                    let k = key(module, &u.ident.to_string());
+                    let mut canon = self.canon(module, &[&u.generics]);
+                    let (fields, private_fields) = public_fields(u.fields.named.iter(), &mut canon);
+                    let generics = generics(&u.generics, &mut canon);
                     self.add_type(
+                        module,
                         k,
                         &u.attrs,
-                        &uses,
                         TypeDef {
                             kind: TypeKind::Union,
-                            generics: generics(&u.generics),
+                            generics,
                             non_exhaustive: has_attr(&u.attrs, "non_exhaustive"),
                             fields,
                             private_fields,
@@ -203,29 +207,30 @@ impl Collector<'_> {
                     );
                 }
                 syn::Item::Enum(e) => {
-                    let k = key(module, &e.ident.to_string());
                     if !is_pub(&e.vis) || doc_hidden(&e.attrs) {
-                        self.private_types.insert(k);
                         continue;
                     }
+                    let k = key(module, &e.ident.to_string());
+                    let mut canon = self.canon(module, &[&e.generics]);
                     let variants = e
                         .variants
                         .iter()
                         .map(|v| {
-                            let mut payload = payload(&v.fields);
+                            let mut payload = payload(&v.fields, &mut canon);
                             if let Some((_, expr)) = &v.discriminant {
                                 let _ = write!(payload, " = {}", norm(expr));
                             }
                             (v.ident.to_string(), payload)
                         })
                         .collect();
+                    let generics = generics(&e.generics, &mut canon);
                     self.add_type(
+                        module,
                         k,
                         &e.attrs,
-                        &uses,
                         TypeDef {
                             kind: TypeKind::Enum,
-                            generics: generics(&e.generics),
+                            generics,
                             non_exhaustive: has_attr(&e.attrs, "non_exhaustive"),
                             fields: Vec::new(),
                             private_fields: 0,
@@ -248,13 +253,13 @@ impl Collector<'_> {
         }
     }
 
-    fn add_type(&mut self, k: String, attrs: &[syn::Attribute], uses: &Uses, def: TypeDef) {
+    fn add_type(&mut self, module: &[String], k: String, attrs: &[syn::Attribute], def: TypeDef) {
         for derive in derives(attrs) {
-            if self.internal_trait(uses, &derive) {
+            if self.internal_trait(module, &derive) {
                 continue;
             }
             self.surface.impls.insert(
-                format!("{} for {k}", trait_key(&derive)),
+                format!("{} for {k}", self.trait_key(module, &[], &derive)),
                 Impl {
                     owner: Some(k.clone()),
                     detail: String::new(),
@@ -267,25 +272,25 @@ impl Collector<'_> {
 
     /// Pass 2: functions, impls and everything else.
     fn rest(&mut self, module: &[String], items: &[syn::Item]) {
-        let uses = Uses::of(items);
         for item in items {
             if doc_hidden(item_attrs(item)) {
                 continue;
             }
             match item {
-                syn::Item::Impl(imp) => self.item_impl(module, imp, &uses),
+                syn::Item::Impl(imp) => self.item_impl(module, imp),
                 syn::Item::Fn(f) if is_pub(&f.vis) => {
-                    let func = self.function(module, None, &f.sig);
+                    let func = self.function(module, None, None, &f.sig);
                     self.surface.functions.insert(key(module, &func.name), func);
                 }
                 syn::Item::Macro(m) => self.item_macro(module, m),
                 syn::Item::Const(c) if is_pub(&c.vis) => {
+                    let mut canon = self.canon(module, &[&c.generics]);
                     let sig = format!(
                         "{}const {}{}: {}",
                         cfgs(&c.attrs),
                         c.ident,
-                        generics(&c.generics),
-                        norm(&c.ty)
+                        generics(&c.generics, &mut canon),
+                        canon.ty(&c.ty)
                     );
                     self.other(key(module, &c.ident.to_string()), What::Const, None, sig);
                 }
@@ -298,17 +303,18 @@ impl Collector<'_> {
                         "{}static {mutability}{}: {}",
                         cfgs(&s.attrs),
                         s.ident,
-                        norm(&s.ty)
+                        self.canon(module, &[]).ty(&s.ty)
                     );
                     self.other(key(module, &s.ident.to_string()), What::Static, None, sig);
                 }
                 syn::Item::Type(t) if is_pub(&t.vis) => {
+                    let mut canon = self.canon(module, &[&t.generics]);
                     let sig = format!(
                         "{}type {}{} = {}",
                         cfgs(&t.attrs),
                         t.ident,
-                        generics(&t.generics),
-                        norm(&t.ty)
+                        generics(&t.generics, &mut canon),
+                        canon.ty(&t.ty)
                     );
                     self.other(
                         key(module, &t.ident.to_string()),
@@ -319,17 +325,19 @@ impl Collector<'_> {
                 }
                 syn::Item::Trait(t) if is_pub(&t.vis) => {
                     let k = key(module, &t.ident.to_string());
-                    self.other(k, What::Trait, None, without_docs(t));
+                    let mut t = t.clone();
+                    self.canon(module, &[&t.generics])
+                        .visit_item_trait_mut(&mut t);
+                    self.other(k, What::Trait, None, without_docs(&t));
                 }
                 syn::Item::TraitAlias(t) if is_pub(&t.vis) => {
                     let k = key(module, &t.ident.to_string());
-                    self.other(k, What::Trait, None, without_docs(t));
+                    let mut t = t.clone();
+                    self.canon(module, &[&t.generics])
+                        .visit_item_trait_alias_mut(&mut t);
+                    self.other(k, What::Trait, None, without_docs(&t));
                 }
-                syn::Item::Use(u) if is_pub(&u.vis) => {
-                    let tree = norm(&u.tree);
-                    let sig = format!("{}use {tree}", cfgs(&u.attrs));
-                    self.other(key(module, &tree), What::Reexport, None, sig);
-                }
+                syn::Item::Use(u) if is_pub(&u.vis) => self.reexport(module, u),
                 syn::Item::ExternCrate(e) if is_pub(&e.vis) => {
                     let name = match &e.rename {
                         Some((_, alias)) => alias.to_string(),
@@ -353,10 +361,80 @@ impl Collector<'_> {
         }
     }
 
-    /// Whether `path`, written in a module with these `use` items, names an internal trait.
-    fn internal_trait(&self, uses: &Uses, path: &syn::Path) -> bool {
-        self.options
-            .is_internal_trait(&uses.expand(path).join("::"))
+    /// A rewriter of the paths written in `module`, with the type parameters of `generics`
+    /// in scope.
+    fn canon<'a>(&'a self, module: &'a [String], generics: &[&syn::Generics]) -> Canon<'a> {
+        let mut canon = Canon::new(self.scopes, module);
+        for g in generics {
+            canon = canon.with(Some(g));
+        }
+        canon
+    }
+
+    fn resolve(&self, module: &[String], path: &syn::Path) -> Resolved {
+        let (leading, idents) = path_idents(path);
+        self.scopes.resolve(module, leading, &idents)
+    }
+
+    /// Whether `path`, written in `module`, names an internal trait: as spelled out there, or
+    /// after the aliases.
+    fn internal_trait(&self, module: &[String], path: &syn::Path) -> bool {
+        let resolved = self.resolve(module, path);
+        self.options.is_internal_trait(&resolved.written.join("::"))
+            || self.options.is_internal_trait(&resolved.full.join("::"))
+    }
+
+    /// A trait's key: its resolved path with generic arguments but no lifetimes, so that
+    /// `#[derive(serde::Deserialize)]` and `impl<'de> serde::Deserialize<'de> for X` are the
+    /// same trait.
+    fn trait_key(
+        &self,
+        module: &[String],
+        generics: &[&syn::Generics],
+        path: &syn::Path,
+    ) -> String {
+        let mut path = path.clone();
+        self.canon(module, generics).path(&mut path);
+        trait_key(&path)
+    }
+
+    /// `pub use` items: one re-export per name they bring, keyed by that name in the module
+    /// (`*` for a glob), except the runtime's items, which are its API (see
+    /// [`Options::runtime_crates`]).
+    fn reexport(&mut self, module: &[String], u: &syn::ItemUse) {
+        let mut leaves: Vec<(String, Vec<String>)> = Vec::new();
+        use_tree(&mut Vec::new(), &u.tree, &mut |name, path| {
+            leaves.push((name, path))
+        });
+        collect_globs(&mut Vec::new(), &u.tree, &mut |mut path| {
+            path.push("*".to_owned());
+            leaves.push(("*".to_owned(), path))
+        });
+        for (name, path) in leaves {
+            let resolved = self.scopes.resolve(module, false, &path);
+            let glob = name == "*";
+            // A glob of a generated module is not one of the runtime's items, whatever
+            // else its module holds.
+            let local_glob = glob && resolved.local.is_some();
+            if resolved.runtime && !local_glob {
+                continue;
+            }
+            let target = if local_glob {
+                &resolved.full
+            } else {
+                &resolved.shown
+            }
+            .join("::");
+            let cfg = cfgs(&u.attrs);
+            let (k, sig) = if glob {
+                (key(module, &target), format!("{cfg}use {target}"))
+            } else if resolved.shown.last() == Some(&name) {
+                (key(module, &name), format!("{cfg}use {target}"))
+            } else {
+                (key(module, &name), format!("{cfg}use {target} as {name}"))
+            };
+            self.other(k, What::Reexport, None, sig);
+        }
     }
 
     fn other(&mut self, k: String, what: What, owner: Option<String>, signature: String) {
@@ -370,8 +448,8 @@ impl Collector<'_> {
         );
     }
 
-    fn item_impl(&mut self, module: &[String], imp: &syn::ItemImpl, uses: &Uses) {
-        let Some(owner) = self.type_key(module, &imp.self_ty) else {
+    fn item_impl(&mut self, module: &[String], imp: &syn::ItemImpl) {
+        let Some(owner) = self.type_key(module, &imp.generics, &imp.self_ty) else {
             return;
         };
         match &imp.trait_ {
@@ -379,13 +457,15 @@ impl Collector<'_> {
                 for item in &imp.items {
                     match item {
                         syn::ImplItem::Fn(f) if is_pub(&f.vis) && !doc_hidden(&f.attrs) => {
-                            let func = self.function(module, Some(&owner), &f.sig);
+                            let func =
+                                self.function(module, Some(&owner), Some(&imp.generics), &f.sig);
                             self.surface
                                 .functions
                                 .insert(format!("{owner}::{}", func.name), func);
                         }
                         syn::ImplItem::Const(c) if is_pub(&c.vis) && !doc_hidden(&c.attrs) => {
-                            let sig = format!("const {}: {}", c.ident, norm(&c.ty));
+                            let ty = self.canon(module, &[&imp.generics]).ty(&c.ty);
+                            let sig = format!("const {}: {ty}", c.ident);
                             self.other(
                                 format!("{owner}::{}", c.ident),
                                 What::Const,
@@ -398,8 +478,9 @@ impl Collector<'_> {
                 }
             }
             // Users cannot name an internal trait: its impls are not API.
-            Some((path, _)) if self.internal_trait(uses, path) => {}
+            Some((path, _)) if self.internal_trait(module, path) => {}
             Some((path, _)) => {
+                let mut canon = self.canon(module, &[&imp.generics]);
                 let negative = if imp.modifiers.polarity.is_some() {
                     "!"
                 } else {
@@ -409,21 +490,25 @@ impl Collector<'_> {
                 for item in &imp.items {
                     match item {
                         syn::ImplItem::Type(t) => {
+                            let mut canon = self.canon(module, &[&imp.generics, &t.generics]);
                             assoc.push(format!(
                                 "type {}{} = {}",
                                 t.ident,
-                                generics(&t.generics),
-                                norm(&t.ty)
+                                generics(&t.generics, &mut canon),
+                                canon.ty(&t.ty)
                             ));
                         }
                         syn::ImplItem::Const(c) => {
-                            assoc.push(format!("const {}: {}", c.ident, norm(&c.ty)));
+                            assoc.push(format!("const {}: {}", c.ident, canon.ty(&c.ty)));
                         }
                         _ => {}
                     }
                 }
                 self.surface.impls.insert(
-                    format!("{negative}{} for {owner}", trait_key(path)),
+                    format!(
+                        "{negative}{} for {owner}",
+                        self.trait_key(module, &[&imp.generics], path)
+                    ),
                     Impl {
                         owner: Some(owner),
                         detail: assoc.join("; "),
@@ -435,7 +520,9 @@ impl Collector<'_> {
     }
 
     /// `string_enum!(Name)`, `into_future!(Builder => Output)` and other item macros: an
-    /// impl-like item keyed by the macro's name and the type its arguments start with.
+    /// impl-like item keyed by the macro's name and the path its arguments start with (the
+    /// type it implements something for), its arguments resolved. An item macro of a runtime
+    /// crate that defines the runtime's items (`client!`, `mock!`) is not the spec's surface.
     fn item_macro(&mut self, module: &[String], m: &syn::ItemMacro) {
         let Some(name) = m.mac.path.segments.last().map(|s| s.ident.to_string()) else {
             return;
@@ -449,19 +536,18 @@ impl Collector<'_> {
             }
             return;
         }
-        let args = m.mac.tokens.clone();
-        let detail = render_tokens(args.clone());
-        let first = args.into_iter().next();
-        let (k, owner) = match first {
-            Some(TokenTree::Ident(ident)) => {
-                let path = syn::Path::from(ident);
-                match self.resolve(module, &path) {
-                    Some(owner) => (format!("{name}!({owner})"), Some(owner)),
-                    // A private type's impls are not public API.
-                    None => return,
-                }
+        if self.scopes.defines_runtime_items(module, &m.mac) {
+            return;
+        }
+        let detail = render_tokens(self.scopes.canonical_tokens(module, m.mac.tokens.clone()));
+        let (k, owner) = match self.scopes.macro_subject(module, &m.mac) {
+            // A private type's impls are not public API.
+            Some(subject) if subject.is_private_type() => return,
+            Some(subject) => {
+                let owner = subject.shown.join("::");
+                (format!("{name}!({owner})"), Some(owner))
             }
-            _ => (format!("{name}!({detail})"), None),
+            None => (format!("{name}!({detail})"), None),
         };
         self.surface.impls.insert(
             k,
@@ -473,7 +559,17 @@ impl Collector<'_> {
         );
     }
 
-    fn function(&self, module: &[String], owner: Option<&str>, sig: &syn::Signature) -> Function {
+    fn function(
+        &self,
+        module: &[String],
+        owner: Option<&str>,
+        impl_generics: Option<&syn::Generics>,
+        sig: &syn::Signature,
+    ) -> Function {
+        let mut canon = self
+            .canon(module, &[])
+            .with(impl_generics)
+            .with(Some(&sig.generics));
         let mut qualifiers = String::new();
         if sig.constness.is_some() {
             qualifiers.push_str("const ");
@@ -498,7 +594,7 @@ impl Collector<'_> {
                         syn::Pat::Wild(_) => format!("_{i}"),
                         other => norm(other),
                     };
-                    params.push((name, norm(&pt.ty)));
+                    params.push((name, canon.ty(&pt.ty)));
                 }
             }
         }
@@ -509,10 +605,13 @@ impl Collector<'_> {
             syn::ReturnType::Default => ("()".to_owned(), None),
             syn::ReturnType::Type(_, ty) => {
                 let returns = match &**ty {
-                    syn::Type::Path(tp) if tp.qself.is_none() => self.resolve(module, &tp.path),
+                    syn::Type::Path(tp) if tp.qself.is_none() => {
+                        let resolved = self.resolve(module, &tp.path);
+                        resolved.is_local_type().then(|| resolved.full.join("::"))
+                    }
                     _ => None,
                 };
-                (norm(ty), returns)
+                (canon.ty(ty), returns)
             }
         };
         Function {
@@ -520,7 +619,7 @@ impl Collector<'_> {
             operation: false,
             name: sig.ident.to_string(),
             qualifiers,
-            generics: generics(&sig.generics),
+            generics: generics(&sig.generics, &mut canon),
             receiver,
             params,
             output,
@@ -528,70 +627,69 @@ impl Collector<'_> {
         }
     }
 
-    /// The key of an impl's self type: the surface's key for a type it knows, the last path
-    /// segment with its generic arguments for one defined elsewhere
-    /// (`crate::runtime::Client` → `Client`, `crate::runtime::mock::Expectation<'_, GetThing>`
-    /// → `Expectation<'_, GetThing>`), `None` for a private type.
-    fn type_key(&self, module: &[String], ty: &syn::Type) -> Option<String> {
+    /// The key of an impl's self type: the surface's key for a type the files define
+    /// (`builders::Organization` for `impl<'a> Organization<'a>`), the name with its generic
+    /// arguments for one defined elsewhere (`crate::runtime::Client` and `super::Client`,
+    /// which `client!` defines, are `Client`; `Expectation<'_, GetThing>` in `mock.rs` is
+    /// `Expectation<'_, mock::GetThing>`), `None` for a private type.
+    fn type_key(
+        &self,
+        module: &[String],
+        generics: &syn::Generics,
+        ty: &syn::Type,
+    ) -> Option<String> {
+        let mut canon = self.canon(module, &[generics]);
         match ty {
             syn::Type::Path(tp) if tp.qself.is_none() => {
-                let resolved = self.resolve(module, &tp.path)?;
-                if self.surface.types.contains_key(&resolved) {
-                    return Some(resolved);
+                let resolved = self.resolve(module, &tp.path);
+                if resolved.is_private_type() {
+                    return None;
                 }
-                match tp.path.segments.last() {
+                if resolved.is_local_type() {
+                    return Some(resolved.full.join("::"));
+                }
+                let mut path = tp.path.clone();
+                canon.path(&mut path);
+                match path.segments.last() {
                     Some(last) => Some(norm(last)),
-                    None => Some(resolved),
+                    None => Some(norm(&path)),
                 }
             }
-            other => Some(norm(other)),
+            other => Some(canon.ty(other)),
         }
     }
+}
 
-    fn resolve(&self, module: &[String], path: &syn::Path) -> Option<String> {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        let last = segments.last()?.clone();
-        let mut base = module.to_vec();
-        let mut rest: &[String] = &segments;
-        match rest.first().map(String::as_str) {
-            Some("crate") => {
-                base.clear();
-                rest = &rest[1..];
-            }
-            Some("self") => rest = &rest[1..],
-            Some("super") => {
-                while rest.first().is_some_and(|s| s == "super") {
-                    base.pop();
-                    rest = &rest[1..];
-                }
-            }
-            _ if rest.len() == 1 => {}
-            _ => base.clear(),
+impl Canon<'_> {
+    /// A type as the surface shows it: paths resolved, compact.
+    fn ty(&mut self, ty: &syn::Type) -> String {
+        let mut ty = ty.clone();
+        self.visit_type_mut(&mut ty);
+        norm(&ty)
+    }
+}
+
+/// The paths of the glob imports of a `use` tree (`use a::b::*` → `a::b`).
+fn collect_globs(prefix: &mut Vec<String>, tree: &syn::UseTree, add: &mut dyn FnMut(Vec<String>)) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            collect_globs(prefix, &p.tree, add);
+            prefix.pop();
         }
-        let mut full = base;
-        full.extend(rest.iter().cloned());
-        let candidate = full.join("::");
-        if self.private_types.contains(&candidate) {
-            return None;
-        }
-        // The path as resolved, or — for paths from the crate root, which may go through
-        // the module that holds the generated files — its longest suffix that is a known type.
-        let from_root = path.segments.first().is_some_and(|s| s.ident == "crate");
-        for start in 0..full.len() {
-            let k = full[start..].join("::");
-            if self.surface.types.contains_key(&k) {
-                return Some(k);
-            }
-            if !from_root {
-                break;
+        syn::UseTree::Group(g) => {
+            for tree in &g.items {
+                collect_globs(prefix, tree, add);
             }
         }
-        Some(last)
+        syn::UseTree::Glob(_) if !prefix.is_empty() => add(prefix.clone()),
+        _ => {}
     }
 }
 
 fn public_fields<'a>(
     fields: impl Iterator<Item = &'a syn::Field>,
+    canon: &mut Canon<'_>,
 ) -> (Vec<(String, String)>, usize) {
     let mut public = Vec::new();
     let mut private = 0;
@@ -603,7 +701,7 @@ fn public_fields<'a>(
                 Some(ident) => ident.to_string(),
                 None => i.to_string(),
             };
-            public.push((name, norm(&field.ty)));
+            public.push((name, canon.ty(&field.ty)));
         } else {
             private += 1;
         }
@@ -611,11 +709,11 @@ fn public_fields<'a>(
     (public, private)
 }
 
-fn payload(fields: &syn::Fields) -> String {
+fn payload(fields: &syn::Fields, canon: &mut Canon<'_>) -> String {
     match fields {
         syn::Fields::Unit => String::new(),
         syn::Fields::Unnamed(u) => {
-            let types: Vec<String> = u.unnamed.iter().map(|f| norm(&f.ty)).collect();
+            let types: Vec<String> = u.unnamed.iter().map(|f| canon.ty(&f.ty)).collect();
             format!("({})", types.join(", "))
         }
         syn::Fields::Named(n) => {
@@ -628,7 +726,7 @@ fn payload(fields: &syn::Fields) -> String {
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default();
-                    format!("{name}: {}", norm(&f.ty))
+                    format!("{name}: {}", canon.ty(&f.ty))
                 })
                 .collect();
             format!("{{ {} }}", fields.join(", "))
@@ -636,11 +734,13 @@ fn payload(fields: &syn::Fields) -> String {
     }
 }
 
-fn generics(g: &syn::Generics) -> String {
+fn generics(g: &syn::Generics, canon: &mut Canon<'_>) -> String {
+    let mut g = g.clone();
+    canon.visit_generics_mut(&mut g);
     let mut out = if g.params.is_empty() {
         String::new()
     } else {
-        norm(g)
+        norm(&g)
     };
     if let Some(w) = &g.where_clause
         && !w.predicates.is_empty()
@@ -680,87 +780,6 @@ fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
         }
     }
     out
-}
-
-/// The names that a module's `use` items bring into scope, each with the path it stands
-/// for: `use crate::runtime::{self as rt, DecodeMap};` gives `rt` → `crate::runtime` and
-/// `DecodeMap` → `crate::runtime::DecodeMap`. Globs bring no names this can know.
-#[derive(Default)]
-struct Uses(BTreeMap<String, Vec<String>>);
-
-impl Uses {
-    fn of(items: &[syn::Item]) -> Uses {
-        let mut uses = Uses::default();
-        for item in items {
-            if let syn::Item::Use(u) = item {
-                uses.tree(&mut Vec::new(), &u.tree);
-            }
-        }
-        uses
-    }
-
-    fn tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
-        match tree {
-            syn::UseTree::Path(p) => {
-                prefix.push(p.ident.to_string());
-                self.tree(prefix, &p.tree);
-                prefix.pop();
-            }
-            syn::UseTree::Name(n) => self.add(prefix, &n.ident, &n.ident),
-            syn::UseTree::Rename(r) => self.add(prefix, &r.ident, &r.rename),
-            syn::UseTree::Group(g) => {
-                for tree in &g.items {
-                    self.tree(prefix, tree);
-                }
-            }
-            syn::UseTree::Glob(_) => {}
-        }
-    }
-
-    fn add(&mut self, prefix: &[String], ident: &proc_macro2::Ident, name: &proc_macro2::Ident) {
-        let mut path = prefix.to_vec();
-        // `use a::b::{self}` imports the module `b`.
-        let name = if name == "self" {
-            prefix.last().cloned()
-        } else {
-            Some(name.to_string())
-        };
-        if ident != "self" {
-            path.push(ident.to_string());
-        }
-        // `use a::Trait as _;` brings no name.
-        if let Some(name) = name.filter(|n| n != "_")
-            && !path.is_empty()
-        {
-            self.0.insert(name, path);
-        }
-    }
-
-    /// The segments of `path` with its first one replaced by what it was imported as, as
-    /// long as there is such an import: `DecodeMap<'de>` after
-    /// `use crate::runtime::DecodeMap;` is `[crate, runtime, DecodeMap]`.
-    fn expand(&self, path: &syn::Path) -> Vec<String> {
-        let mut segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if path.leading_colon.is_some() {
-            return segments;
-        }
-        // Bounded: `use a as b; use b as a;` must not loop.
-        for _ in 0..16 {
-            let Some(first) = segments.first() else {
-                break;
-            };
-            if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
-                break;
-            }
-            match self.0.get(first) {
-                Some(target) if target.len() > 1 || target[0] != *first => {
-                    segments.splice(0..1, target.iter().cloned());
-                }
-                _ => break,
-            }
-        }
-        segments
-    }
 }
 
 /// A trait path without lifetime arguments, so that `#[derive(serde::Deserialize)]` and
@@ -858,7 +877,8 @@ mod tests {
         assert!(surface.others.contains_key("mock"));
         assert!(surface.types.contains_key("mock::Server"));
         assert!(!surface.others.contains_key("API"));
-        assert!(surface.others.contains_key("self::models::A as B"));
+        // A re-export is keyed by the name it exports, its target resolved.
+        assert_eq!(surface.others["B"].signature, "use models::A as B");
         assert!(surface.impls.contains_key("some_macro!(whatever)"));
         // `mod hidden;` hides hidden.rs.
         let hidden = public_api(
@@ -899,7 +919,7 @@ mod tests {
         assert!(op.operation);
         assert_eq!(
             op.signature(),
-            "fn get_thing(&self, id: impl Into<String>) -> GetThing"
+            "fn get_thing(&self, id: impl Into<String>) -> builders::GetThing"
         );
         assert!(!surface.functions["Client::organization"].operation);
         assert!(surface.functions["builders::Organization::list"].operation);
@@ -914,7 +934,7 @@ mod tests {
         );
         assert_eq!(
             surface.impls["into_future!(builders::GetThing)"].detail,
-            "GetThing => super::models::Thing"
+            "builders::GetThing => models::Thing"
         );
         assert_eq!(surface.types["builders::Organization"].generics, "<'a>");
     }
@@ -930,22 +950,23 @@ mod tests {
             &Options::default(),
         );
         assert_eq!(
-            surface.functions["Expectation<'_, GetThing>::id"].params,
+            surface.functions["Expectation<'_, mock::GetThing>::id"].params,
             [("id".to_owned(), "&str".to_owned())]
         );
         assert!(
             surface
                 .functions
-                .contains_key("Expectation<'_, ListThings>::id")
+                .contains_key("Expectation<'_, mock::ListThings>::id")
         );
     }
 
-    /// What `cargo xtask codegen` passes.
+    /// The internal-trait rule `cargo xtask codegen` passes.
     fn runtime_rule() -> Options {
         Options {
             internal_trait_paths: vec!["crate::runtime".to_owned()],
             private_modules: vec!["__private".to_owned()],
             public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+            ..Options::default()
         }
     }
 
@@ -1026,10 +1047,13 @@ mod tests {
         let c = changes(plain, &with, &rule);
         let items: Vec<&str> = c.iter().map(|c| c.item.as_str()).collect();
         // `F` is a new type (its derives are not listed); the one impl is the exception's,
-        // keyed as written.
+        // keyed by the trait's resolved path.
         assert_eq!(
             items,
-            ["MockOperation for models::E", "models::F"],
+            [
+                "crate::runtime::mock::MockOperation for models::E",
+                "models::F"
+            ],
             "{c:#?}"
         );
         let surface = public_api(&[("models.rs", &with)], &rule);

@@ -10,7 +10,8 @@
 //! [`render_report`] prints them for the maintainer with the version bump they call for.
 //!
 //! The crate is independent of the generator: `collect` reads the surface from source,
-//! `diff` compares two surfaces, `report` renders the changes and the semver advice.
+//! `resolve` resolves the paths in it, `diff` compares two surfaces, `report` renders the
+//! changes and the semver advice.
 //!
 //! # What counts as breaking
 //!
@@ -39,10 +40,16 @@
 //!
 //! What is not public API is not reported at all: private items; items marked
 //! `#[doc(hidden)]` and everything in them (a type's fields, methods and impls, a module's
-//! items, a file that says `#![doc(hidden)]`); and impls of the traits that the caller's
-//! [`Options`] call internal (the generated code's runtime traits, which users cannot name).
+//! items, a file that says `#![doc(hidden)]`); impls of the traits that the caller's
+//! [`Options`] call internal (the generated code's runtime traits, which users cannot name);
+//! and what the runtime crates in the [`Options`] define, which is their API, not the spec's
+//! (re-exports of their items, their item macros that define types where they are called).
 //! A `#[doc(hidden)]` field counts as a private one: adding it to a struct that could be
 //! built with a literal is breaking, changing it is not reported.
+//!
+//! Paths are compared resolved, not as written (through `use` items, `self`/`super`, the
+//! caller's aliases; see [`Options`]): generated code that spells the same types another way
+//! has the same API, and the report shows them one way (`Result<models::Certificate>`).
 //!
 //! Everything here is a pure function of its input and never panics: a file that does not
 //! parse contributes nothing, and items of kinds it does not know are skipped.
@@ -50,6 +57,7 @@
 mod collect;
 mod diff;
 mod report;
+mod resolve;
 mod text;
 
 pub use collect::public_api;
@@ -60,26 +68,33 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 /// What the caller knows about the code [`public_api`] reads: which traits are internal, so
-/// that implementing them is not public API.
+/// that implementing them is not public API; which paths name the same items; and which
+/// crates are the runtime the generated code builds on, whose items the spec does not
+/// define.
+///
+/// # Internal traits
 ///
 /// Generated code implements traits of its runtime that users cannot name: `pub(crate)`
-/// traits of the crate's `runtime` module today (`crate::runtime::DecodeMap`), and
-/// `#[doc(hidden)] pub` traits reached through a `__private` module once the runtime is a
-/// crate of its own (`openapi_client_runtime::__private::DecodeMap`). Such impls cannot be
-/// relied on from outside, so adding or removing one is no change of the API.
+/// traits of a `runtime` module of the client crate (`crate::runtime::DecodeMap`), or
+/// `#[doc(hidden)] pub` traits reached through a `__private` module of a runtime crate
+/// (`apigen_runtime::__private::DecodeMap`). Such impls cannot be relied on from outside, so
+/// adding or removing one is no change of the API.
 ///
-/// A trait is matched by its path as the `use` items of the module holding the impl spell
-/// it out (`use crate::runtime::DecodeMap;` and then `impl DecodeMap<'_> for X` is
-/// `crate::runtime::DecodeMap`), whole segments at a time, without generic arguments. The
-/// rule covers written impls and derives (they share their keys: replacing one with the
-/// other is no change), not item macros such as `string_enum!(X)`, whose impls are of
-/// public traits.
+/// A trait is matched by its path as the module holding the impl spells it out, through its
+/// `use` items and `self`/`super` (`use crate::runtime::DecodeMap;` and then
+/// `impl DecodeMap<'_> for X` is `crate::runtime::DecodeMap`), and by that path after the
+/// [`path_aliases`](Options::path_aliases); whole segments at a time, without generic
+/// arguments. It is internal when either form is, and neither is listed in
+/// [`public_traits`](Options::public_traits). The rule covers written impls and derives
+/// (they share their keys: replacing one with the other is no change), not item macros such
+/// as `string_enum!(X)`, whose impls are of public traits.
 ///
 /// ```
 /// let options = api_diff::Options {
 ///     internal_trait_paths: vec!["crate::runtime".into()],
 ///     private_modules: vec!["__private".into()],
 ///     public_traits: vec!["crate::runtime::mock::MockOperation".into()],
+///     ..Default::default()
 /// };
 /// assert!(options.is_internal_trait("crate::runtime::DecodeMap"));
 /// assert!(options.is_internal_trait("openapi_client_runtime::__private::Page"));
@@ -88,7 +103,69 @@ use std::fmt::{self, Write as _};
 /// assert!(!options.is_internal_trait("serde::Deserialize"));
 /// ```
 ///
-/// The default treats every trait as public.
+/// # Paths
+///
+/// Every path in the surface (field, argument and return types, impl self types, traits,
+/// the arguments of item macros) is compared resolved, not as written:
+///
+/// - through the `use` items of the module that writes it (renames, groups and `self`
+///   included), and `self::`/`super::`/`crate::` made relative to the generated modules:
+///   `super::models::Certificate` in `builders.rs`, `models::Certificate` there after
+///   `use super::models;`, and `Certificate` in `models.rs` are all `models::Certificate`;
+/// - then through the [`path_aliases`](Options::path_aliases): with `crate::runtime` read as
+///   `apigen_runtime`, `crate::runtime::Result` is `apigen_runtime::Result`;
+/// - an item of a [runtime crate](Options::runtime_crates) is then shown by its name alone
+///   (`apigen_runtime::Result<models::Certificate>` is `Result<models::Certificate>`), and so
+///   are the items that an item macro of a runtime crate defines in a generated module
+///   (`client!` defines `Client`, `mock!` defines `MockServer` and `Expectation`): the runtime
+///   is versioned on its own, and generated code reaches its items by different paths as it
+///   evolves (`crate::runtime::mock::Expectation<'_, X>` then, `Expectation<'_, X>` where
+///   `mock!` defines it now). Two items of the runtime with the same name are therefore not
+///   told apart.
+///
+/// A single name that nothing in the files defines or imports (`String`, `Option`, `i64`, a
+/// glob import's) is kept as written. The methods of a type the files do not define are
+/// keyed by its name: `impl crate::runtime::Client { fn get_certificate … }` and
+/// `impl super::Client { fn get_certificate … }` (where `client!` defines `Client`) are both
+/// `Client::get_certificate`.
+///
+/// # The runtime's items
+///
+/// What a runtime crate defines is its API, not the spec's: a `pub use` of its items (the
+/// client re-exporting `Result`, `ApiError`, …) and an item macro of it that defines items
+/// where it is called (`apigen_runtime::client!(…)`, `apigen_runtime::mock!(…)`) are not
+/// part of the surface. An item macro of a runtime crate whose arguments start with a type
+/// of the files implements something for that type (`string_enum!(Include)`,
+/// `into_future!(GetCertificate => models::Certificate)`) and is, as any item macro. The
+/// methods generated code adds to the runtime's types are the spec's surface.
+///
+/// ```
+/// use api_diff::{Options, PathAlias};
+///
+/// let options = Options {
+///     path_aliases: vec![PathAlias::new("crate::runtime", "apigen_runtime")],
+///     runtime_crates: vec!["apigen_runtime".into()],
+///     ..Default::default()
+/// };
+/// let before = "impl crate::runtime::Client {
+///     pub fn get(&self) -> crate::runtime::Result<super::models::Thing> { todo!() }
+/// }";
+/// let after = "use super::models;
+///     use apigen_runtime::Result;
+///     impl super::Client { pub fn get(&self) -> Result<models::Thing> { todo!() } }";
+/// let models = "pub struct Thing;";
+/// let root = "pub use apigen_runtime::Result; apigen_runtime::client!(\"EXAMPLE_API_KEY\");";
+/// let report = api_diff::report(
+///     &[("builders.rs", before), ("models.rs", models)],
+///     &[("builders.rs", after), ("models.rs", models), ("mod.rs", root)],
+///     &options,
+/// );
+/// assert_eq!(report, "public API: no changes\n");
+/// let surface = api_diff::public_api(&[("builders.rs", after), ("models.rs", models)], &options);
+/// assert_eq!(surface.functions["Client::get"].output, "Result<models::Thing>");
+/// ```
+///
+/// The default treats every trait as public, knows no aliases and no runtime crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Modules whose traits, and those of their submodules, are internal: `crate::runtime`
@@ -102,6 +179,54 @@ pub struct Options {
     /// a trailing part of it (`crate::runtime::mock::MockOperation`, `mock::MockOperation`
     /// or `MockOperation`).
     pub public_traits: Vec<String>,
+    /// Paths that name the same items, applied to paths that lead out of the generated
+    /// modules (`crate::runtime::X`, `apigen_runtime::__private::X`).
+    pub path_aliases: Vec<PathAlias>,
+    /// The crates (or modules, as `crate::runtime`) of the runtime that generated code builds
+    /// on, by their path after the aliases: their items are shown by name, and what they
+    /// define or re-export into the generated modules is not the spec's surface.
+    pub runtime_crates: Vec<String>,
+}
+
+/// Paths that start with [`from`](PathAlias::from) name the same items as those that start
+/// with [`to`](PathAlias::to) instead: `crate::runtime` ≡ `apigen_runtime` (the runtime was
+/// a module of the client crate and is a crate of its own), or
+/// `apigen_runtime::__private` ≡ `apigen_runtime` for the items the private module
+/// re-exports from the crate's root.
+///
+/// Matched by whole segments; of several aliases that match, the longest `from` applies.
+///
+/// ```
+/// let alias = api_diff::PathAlias::new("apigen_runtime::__private", "apigen_runtime")
+///     .only(["ApiResponse", "Result"]);
+/// assert_eq!(alias.items, ["ApiResponse", "Result"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathAlias {
+    /// The prefix as generated code may spell it (`crate::runtime`).
+    pub from: String,
+    /// What it stands for (`apigen_runtime`).
+    pub to: String,
+    /// The items right under `from` that the alias covers (`ApiResponse`, `Result`); every
+    /// one when empty.
+    pub items: Vec<String>,
+}
+
+impl PathAlias {
+    /// `from` ≡ `to`, for every item.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> PathAlias {
+        PathAlias {
+            from: from.into(),
+            to: to.into(),
+            items: Vec::new(),
+        }
+    }
+
+    /// The same alias, for these items only.
+    pub fn only<I: Into<String>>(mut self, items: impl IntoIterator<Item = I>) -> PathAlias {
+        self.items = items.into_iter().map(Into::into).collect();
+        self
+    }
 }
 
 impl Options {
@@ -131,7 +256,7 @@ impl Options {
 }
 
 /// `::a::b::` → `[a, b]`.
-fn segments(path: &str) -> Vec<&str> {
+pub(crate) fn segments(path: &str) -> Vec<&str> {
     path.split("::")
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -231,7 +356,7 @@ pub struct Function {
 }
 
 impl Function {
-    /// `async fn send(self) -> crate::runtime::Result<Certificate>`.
+    /// `async fn send(self) -> Result<models::Certificate>`.
     pub fn signature(&self) -> String {
         let mut params: Vec<String> = self.receiver.iter().cloned().collect();
         params.extend(self.params.iter().map(|(n, t)| format!("{n}: {t}")));
@@ -377,6 +502,7 @@ mod tests {
             internal_trait_paths: vec!["::crate::runtime::".to_owned()],
             private_modules: vec!["__private".to_owned()],
             public_traits: vec!["mock::MockOperation".to_owned()],
+            ..Options::default()
         };
         assert!(options.is_internal_trait("crate::runtime::mock::Expectation"));
         assert!(options.is_internal_trait("__private::Page"));
@@ -395,6 +521,7 @@ mod tests {
             internal_trait_paths: vec![String::new()],
             private_modules: vec![String::new()],
             public_traits: vec!["::".to_owned()],
+            ..Options::default()
         };
         assert!(!empty.is_internal_trait("crate::runtime::Page"));
         assert!(!Options::default().is_internal_trait("crate::runtime::Page"));

@@ -30,6 +30,10 @@ fn atomize(tokens: TokenStream, out: &mut Vec<String>) {
     let mut punct = String::new();
     for tree in tokens {
         if let TokenTree::Punct(p) = &tree {
+            // A `'` starts a lifetime, even right after `<` or `&` (`<'a`, joint in source).
+            if p.as_char() == '\'' && !punct.is_empty() {
+                out.push(std::mem::take(&mut punct));
+            }
             punct.push(p.as_char());
             if p.spacing() == Spacing::Alone {
                 out.push(std::mem::take(&mut punct));
@@ -113,5 +117,8 @@ mod tests {
         assert_eq!(norm(&ty), "crate::runtime::Result<Vec<(i64, String)>>");
         let ty: syn::Type = syn::parse_str("Box < dyn Fn ( i64 ) -> bool >").unwrap();
         assert_eq!(norm(&ty), "Box<dyn Fn(i64) -> bool>");
+        // Tokens as written in source: `<'` and `&'` are joint there.
+        let tokens: TokenStream = "Thing<'static> => &'a str".parse().unwrap();
+        assert_eq!(render_tokens(tokens), "Thing<'static> => &'a str");
     }
 }

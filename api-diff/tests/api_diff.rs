@@ -3,7 +3,7 @@
 //! snapshots; the classification of the key cases is also asserted directly, so that a wrong
 //! "breaking" flag fails even if its snapshot were accepted without reading.
 
-use api_diff::{Change, ChangeKind, Options, Surface, What};
+use api_diff::{Change, ChangeKind, Options, PathAlias, Surface, What};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -17,13 +17,35 @@ fn generate(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What `cargo xtask codegen` passes (`xtask::api_report::options`): the generated code's
-/// `crate::runtime` traits are internal, except `MockOperation`, which the client re-exports.
+/// What `cargo xtask codegen` passes (`xtask::api_report::options`): the runtime's traits
+/// (reached through `apigen_runtime::__private`, or `crate::runtime` when the runtime was a
+/// module of the client) are internal, except `MockOperation`, which the client re-exports;
+/// `crate::runtime` is `apigen_runtime`, and so is `apigen_runtime::__private` for the root
+/// items it re-exports; `apigen_runtime` is the runtime, whose items are its own API.
 fn options() -> Options {
     Options {
         internal_trait_paths: vec!["crate::runtime".to_owned()],
         private_modules: vec!["__private".to_owned()],
         public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+        path_aliases: vec![
+            PathAlias::new("crate::runtime", "apigen_runtime"),
+            PathAlias::new("apigen_runtime::__private", "apigen_runtime").only([
+                "ApiResponse",
+                "BoxFuture",
+                "ByteStream",
+                "Bytes",
+                "Error",
+                "FileUpload",
+                "Result",
+                "Stream",
+                "into_future",
+                "string_enum",
+            ]),
+            PathAlias::new("apigen_runtime::__private::reqwest", "reqwest"),
+            PathAlias::new("apigen_runtime::__private::serde", "serde"),
+            PathAlias::new("apigen_runtime::__private::serde_json", "serde_json"),
+        ],
+        runtime_crates: vec!["apigen_runtime".to_owned()],
     }
 }
 
@@ -257,11 +279,12 @@ fn generated_client(options: &Options) -> Surface {
     api_diff::public_api(&borrowed, options)
 }
 
-/// The committed client implements the runtime's crate-private traits (`DecodeMap` for the
-/// models, `Page` for the pages, `Paginated` for the list builders) and the re-exported
-/// `MockOperation`: with the rule xtask passes, only the `MockOperation` impls are API.
+/// The committed client implements the runtime's private traits (`DecodeMap` for the
+/// models, `Page` for the pages, `Paginated` for the list builders, all reached through
+/// `apigen_runtime::__private`) and the re-exported `MockOperation`: with the rule xtask
+/// passes, only the `MockOperation` impls are API.
 #[test]
-fn impls_of_crate_private_runtime_traits_are_not_api() {
+fn impls_of_private_runtime_traits_are_not_api() {
     let every_impl = generated_client(&Options::default());
     let api = generated_client(&options());
     let traits = |surface: &Surface| -> BTreeSet<String> {
@@ -269,55 +292,73 @@ fn impls_of_crate_private_runtime_traits_are_not_api() {
             .impls
             .keys()
             .filter_map(|k| k.split_once(" for ").map(|(t, _)| t.to_owned()))
-            .filter(|t| t.starts_with("crate::runtime::"))
+            .filter(|t| t.starts_with("apigen_runtime::") || t == "MockOperation")
             .collect()
     };
+    // Without options, the traits as the generated code reaches them.
     assert_eq!(
         traits(&every_impl),
         BTreeSet::from(
             [
-                "crate::runtime::DecodeMap",
-                "crate::runtime::Page",
-                "crate::runtime::Paginated",
-                "crate::runtime::mock::MockOperation",
+                "apigen_runtime::__private::DecodeMap",
+                "apigen_runtime::__private::Page",
+                "apigen_runtime::__private::Paginated",
+                "apigen_runtime::mock::MockOperation",
             ]
             .map(str::to_owned)
         )
     );
-    assert_eq!(
-        traits(&api),
-        BTreeSet::from(["crate::runtime::mock::MockOperation".to_owned()])
-    );
-    // Nothing else is left out: the same impls but those of the three internal traits.
-    let dropped: Vec<&String> = every_impl
-        .impls
-        .keys()
-        .filter(|k| !api.impls.contains_key(*k))
-        .collect();
+    // With them, the runtime's public trait, by its name.
+    assert_eq!(traits(&api), BTreeSet::from(["MockOperation".to_owned()]));
+    // Nothing else is left out: the same impls (keyed by the trait's name and the type) but
+    // those of the three internal traits.
+    let by_name = |surface: &Surface| -> BTreeSet<(String, String)> {
+        surface
+            .impls
+            .keys()
+            .filter_map(|k| k.split_once(" for "))
+            .map(|(t, owner)| (t.rsplit("::").next().unwrap().to_owned(), owner.to_owned()))
+            .collect()
+    };
+    let (every, kept) = (by_name(&every_impl), by_name(&api));
+    let dropped: Vec<&(String, String)> = every.difference(&kept).collect();
     assert!(!dropped.is_empty());
     assert!(
-        dropped.iter().all(|k| [
-            "crate::runtime::DecodeMap for ",
-            "crate::runtime::Page for ",
-            "crate::runtime::Paginated for "
-        ]
-        .iter()
-        .any(|t| k.starts_with(t))),
+        dropped
+            .iter()
+            .all(|(t, _)| ["DecodeMap", "Page", "Paginated"].contains(&t.as_str())),
         "{dropped:#?}"
     );
-    assert!(api.impls.keys().all(|k| every_impl.impls.contains_key(k)));
-    assert!(
-        api.impls
-            .contains_key("crate::runtime::mock::MockOperation for mock::GetCertificate")
+    assert!(kept.is_subset(&every));
+    assert_eq!(every.len() - dropped.len(), kept.len());
+    assert_eq!(every.len() - dropped.len(), kept.len());
+    // The runtime's macros that define its types here are its API too: without the
+    // options, they are item macros like any other.
+    let macros = |surface: &Surface| -> BTreeSet<String> {
+        surface
+            .impls
+            .keys()
+            .filter(|k| !k.contains(" for "))
+            .cloned()
+            .collect()
+    };
+    let runtime_macros: Vec<String> = macros(&every_impl)
+        .difference(&macros(&api))
+        .cloned()
+        .collect();
+    assert_eq!(runtime_macros, ["client!(API)", "mock!(Client)"]);
+    assert_eq!(
+        every_impl.impls.len() - dropped.len() - runtime_macros.len(),
+        api.impls.len()
     );
     assert!(
-        !api.impls
-            .contains_key("crate::runtime::DecodeMap for models::Certificate")
+        api.impls
+            .contains_key("MockOperation for mock::GetCertificate")
     );
     assert!(
         every_impl
             .impls
-            .contains_key("crate::runtime::DecodeMap for models::Certificate")
+            .contains_key("apigen_runtime::__private::DecodeMap for models::Certificate")
     );
 }
 
@@ -329,7 +370,8 @@ fn pagination_adds_no_internal_impls_to_the_report() {
     let stream = find(&c, What::Method, "builders::ListWidgets::into_stream");
     assert_eq!((stream.kind, stream.breaking), (ChangeKind::Added, false));
     assert!(
-        c.iter().all(|c| !c.item.contains("crate::runtime::")),
+        c.iter()
+            .all(|c| !(c.what == What::Impl && c.item.contains("Pag"))),
         "{c:#?}"
     );
 }

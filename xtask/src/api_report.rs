@@ -5,18 +5,60 @@
 use crate::write::{OutFile, Plan};
 use std::path::Path;
 
-/// Which traits of the generated code are internal, so that their impls are not public API:
-/// the generated modules are compiled inside the client crate next to its `runtime` module,
-/// whose traits (`DecodeMap`, `Page`, `Paginated`, …) are `pub(crate)`, except
-/// `MockOperation`, which `generated_client::mock` re-exports; and any trait reached through
-/// a `__private` module, the convention for `#[doc(hidden)] pub` items of a runtime crate.
+/// What `api_diff` needs to know about the generated code (see `api_diff::Options`):
+///
+/// - Which traits are internal, so that their impls are not public API: those of the
+///   runtime, which generated code reaches through `apigen_runtime::__private` (the
+///   convention for `#[doc(hidden)] pub` items), or reached through the client crate's own
+///   `crate::runtime` module when the runtime was one (`DecodeMap`, `Page`, `Paginated`, …,
+///   `pub(crate)` there); except `MockOperation`, which the client's `mock` module
+///   re-exports.
+/// - Which paths name the same items: the runtime's items were `crate::runtime::X` and are
+///   `apigen_runtime::X`; `apigen_runtime::__private` re-exports some of the crate's root
+///   items ([`PRIVATE_REEXPORTS`]) and some crates.
+/// - Which crate is the runtime: its items, and the `Client`, `ClientBuilder`, `MockServer`
+///   and `Expectation` its `client!` and `mock!` macros define in the generated modules,
+///   are its API, versioned with it, not the spec's; the report names them by their names.
 pub fn options() -> api_diff::Options {
+    let mut path_aliases = vec![
+        api_diff::PathAlias::new("crate::runtime", RUNTIME_CRATE),
+        api_diff::PathAlias::new(format!("{RUNTIME_CRATE}::__private"), RUNTIME_CRATE)
+            .only(PRIVATE_REEXPORTS.iter().copied()),
+    ];
+    path_aliases.extend(PRIVATE_CRATES.iter().map(|krate| {
+        api_diff::PathAlias::new(format!("{RUNTIME_CRATE}::__private::{krate}"), *krate)
+    }));
     api_diff::Options {
         internal_trait_paths: vec!["crate::runtime".to_owned()],
         private_modules: vec!["__private".to_owned()],
         public_traits: vec!["crate::runtime::mock::MockOperation".to_owned()],
+        path_aliases,
+        runtime_crates: vec![RUNTIME_CRATE.to_owned()],
     }
 }
+
+/// The crate name of the runtime that generated code uses.
+pub const RUNTIME_CRATE: &str = "apigen_runtime";
+
+/// The items of the runtime's root that `apigen_runtime::__private` re-exports
+/// (`pub use crate::{…}` in `runtime/src/lib.rs`), so that `runtime::ApiResponse` in
+/// generated code (after `use apigen_runtime::__private as runtime;`) is
+/// `apigen_runtime::ApiResponse`.
+pub const PRIVATE_REEXPORTS: &[&str] = &[
+    "ApiResponse",
+    "BoxFuture",
+    "ByteStream",
+    "Bytes",
+    "Error",
+    "FileUpload",
+    "Result",
+    "Stream",
+    "into_future",
+    "string_enum",
+];
+
+/// The crates that `apigen_runtime::__private` re-exports whole.
+pub const PRIVATE_CRATES: &[&str] = &["reqwest", "serde", "serde_json"];
 
 /// The report for a plan that changes something: `public API: …` lines, ending in a newline.
 /// `generated_dir` is the directory of the generated modules relative to `root`
