@@ -27,8 +27,11 @@ pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     parsed.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Modules declared without `pub` or with `#[doc(hidden)]` (`mod x;`), or that say
-    // `#![doc(hidden)]` themselves, hide their files.
+    // `#![doc(hidden)]` themselves, hide their files. A private module's items are out of
+    // reach, but not its trait impls (`impl Deserialize for models::X` in a private
+    // `decode` module is as public as the type): those still count, unless hidden.
     let mut hidden: BTreeSet<Vec<String>> = BTreeSet::new();
+    let mut private: BTreeSet<Vec<String>> = BTreeSet::new();
     for (module, file) in &parsed {
         if doc_hidden(&file.attrs) {
             hidden.insert(module.clone());
@@ -36,15 +39,22 @@ pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
         for item in &file.items {
             if let syn::Item::Mod(m) = item
                 && m.content.is_none()
-                && (!is_pub(&m.vis) || doc_hidden(&m.attrs))
             {
                 let mut path = module.clone();
                 path.push(m.ident.to_string());
-                hidden.insert(path);
+                if doc_hidden(&m.attrs) {
+                    hidden.insert(path);
+                } else if !is_pub(&m.vis) {
+                    private.insert(path);
+                }
             }
         }
     }
-    let visible = |module: &[String]| !(0..=module.len()).any(|n| hidden.contains(&module[..n]));
+    let within = |set: &BTreeSet<Vec<String>>, module: &[String]| {
+        (0..=module.len()).any(|n| set.contains(&module[..n]))
+    };
+    let visible = |module: &[String]| !within(&hidden, module) && !within(&private, module);
+    let impls_visible = |module: &[String]| !within(&hidden, module);
 
     let scopes = Scopes::new(options, &parsed);
     let mut cx = Collector {
@@ -60,6 +70,8 @@ pub fn public_api(files: &[(&str, &str)], options: &Options) -> Surface {
     for (module, file) in &parsed {
         if visible(module) {
             cx.rest(module, &file.items);
+        } else if impls_visible(module) {
+            cx.trait_impls(module, &file.items);
         }
     }
     let mut surface = cx.surface;
@@ -271,6 +283,18 @@ impl Collector<'_> {
     }
 
     /// Pass 2: functions, impls and everything else.
+    /// The trait impls of a private module's items (its other items are out of reach).
+    fn trait_impls(&mut self, module: &[String], items: &[syn::Item]) {
+        for item in items {
+            if let syn::Item::Impl(imp) = item
+                && imp.trait_.is_some()
+                && !doc_hidden(&imp.attrs)
+            {
+                self.item_impl(module, imp);
+            }
+        }
+    }
+
     fn rest(&mut self, module: &[String], items: &[syn::Item]) {
         for item in items {
             if doc_hidden(item_attrs(item)) {
