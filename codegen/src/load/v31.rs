@@ -100,7 +100,10 @@ pub(crate) fn lower(doc: &mut Value, notes: &mut Vec<Note>) {
             });
         }
     }
-    let mut cx = Cx { notes };
+    let mut cx = Cx {
+        notes,
+        moves: Vec::new(),
+    };
     // Every schema position: components/schemas, `$defs` at the top (bundlers), and every
     // `schema` (or 3.2 `itemSchema`) below paths, webhooks and the other components.
     if let Some(Value::Object(components)) = root.get_mut("components") {
@@ -138,6 +141,37 @@ pub(crate) fn lower(doc: &mut Value, notes: &mut Vec<Note>) {
             lower_schema_slots(section, &format!("#/{key}"), &mut cx);
         }
     }
+    let moves = std::mem::take(&mut cx.moves);
+    if !moves.is_empty() {
+        follow_moves(doc, &moves);
+    }
+}
+
+/// Points every `$ref` into a schema that a rewrite moved at its new place (a bundler's
+/// `$ref` into the `properties` beside another `$ref`, which now sit in an `allOf` part).
+fn follow_moves(value: &mut Value, moves: &[(String, String)]) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref")
+                && reference.starts_with("#/")
+            {
+                let mut target = super::refs::percent_decode(reference);
+                for (from, to) in moves {
+                    if let Some(rest) = target.strip_prefix(from.as_str())
+                        && (rest.is_empty() || rest.starts_with('/'))
+                    {
+                        target = format!("{to}{rest}");
+                    }
+                }
+                if target != super::refs::percent_decode(reference) {
+                    *reference = target;
+                }
+            }
+            map.values_mut().for_each(|v| follow_moves(v, moves));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| follow_moves(v, moves)),
+        _ => {}
+    }
 }
 
 /// What no client needs, once `$ref`s into it were followed: webhooks (with a note), the
@@ -169,9 +203,15 @@ pub(crate) fn finish(doc: &mut Value, notes: &mut Vec<Note>) {
 
 struct Cx<'a> {
     notes: &'a mut Vec<Note>,
+    /// Schemas moved by the rewrites: (old pointer, new pointer), outer ones first.
+    moves: Vec<(String, String)>,
 }
 
 impl Cx<'_> {
+    fn moved(&mut self, from: String, to: String) {
+        self.moves.push((from, to));
+    }
+
     fn note(&mut self, pointer: &str, message: impl Into<String>) {
         self.notes.push(Note {
             pointer: pointer.to_owned(),
@@ -502,7 +542,7 @@ fn lower_keywords(map: &mut Map<String, Value>, at: &str, place: Place, cx: &mut
         // `items: false`: no items (an empty array); `true`: any. An array of any value.
         map.remove("items");
     }
-    lower_ref_siblings(map, place);
+    lower_ref_siblings(map, at, place, cx);
     merged
 }
 
@@ -782,8 +822,9 @@ fn documents(place: Place, key: &str) -> bool {
     }
 }
 
-/// `$ref` with siblings (3.0 ignores the siblings; 3.1 applies both).
-fn lower_ref_siblings(map: &mut Map<String, Value>, place: Place) {
+/// `$ref` with siblings (3.0 ignores the siblings; 3.1 applies both). What moves into the
+/// `allOf` is recorded, so that `$ref`s into it still find it.
+fn lower_ref_siblings(map: &mut Map<String, Value>, at: &str, place: Place, cx: &mut Cx<'_>) {
     if !map.contains_key("$ref") || map.len() == 1 {
         return;
     }
@@ -812,6 +853,9 @@ fn lower_ref_siblings(map: &mut Map<String, Value>, place: Place) {
     }
     let mut parts = vec![json!({ "$ref": reference })];
     if let Some(Value::Array(all_of)) = shaping.remove("allOf") {
+        for i in 0..all_of.len() {
+            cx.moved(format!("{at}/allOf/{i}"), format!("{at}/allOf/{}", i + 1));
+        }
         parts.extend(all_of);
     }
     if !shaping.is_empty() {
@@ -819,6 +863,11 @@ fn lower_ref_siblings(map: &mut Map<String, Value>, place: Place) {
         if !shaping.contains_key("type") && object_keywords.iter().any(|k| shaping.contains_key(*k))
         {
             shaping.insert("type".into(), Value::String("object".into()));
+        }
+        let part = parts.len();
+        for key in shaping.keys() {
+            let key = escape_token(key);
+            cx.moved(format!("{at}/{key}"), format!("{at}/allOf/{part}/{key}"));
         }
         parts.push(Value::Object(shaping));
     }
