@@ -266,7 +266,7 @@ impl Collector<'_> {
     }
 
     fn add_type(&mut self, module: &[String], k: String, attrs: &[syn::Attribute], def: TypeDef) {
-        for derive in derives(attrs) {
+        for (derive, cfg) in derives(attrs) {
             if self.internal_trait(module, &derive) {
                 continue;
             }
@@ -276,6 +276,7 @@ impl Collector<'_> {
                     owner: Some(k.clone()),
                     detail: String::new(),
                     how: "derive",
+                    cfg,
                 },
             );
         }
@@ -537,6 +538,7 @@ impl Collector<'_> {
                         owner: Some(owner),
                         detail: assoc.join("; "),
                         how: "impl",
+                        cfg: cfg_condition(&imp.attrs),
                     },
                 );
             }
@@ -579,6 +581,7 @@ impl Collector<'_> {
                 owner,
                 detail,
                 how: "macro",
+                cfg: cfg_condition(&m.attrs),
             },
         );
     }
@@ -794,16 +797,50 @@ fn receiver_str(r: &syn::Receiver) -> String {
     }
 }
 
-fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+/// The derived traits, each with the `cfg` condition it is derived under: `#[derive(…)]`
+/// always (empty), `#[cfg_attr(COND, derive(…))]` under `COND`.
+fn derives(attrs: &[syn::Attribute]) -> Vec<(syn::Path, String)> {
+    let list = syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated;
     let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        if let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) {
-            out.extend(paths);
+    for attr in attrs {
+        if attr.path().is_ident("derive") {
+            if let Ok(paths) = attr.parse_args_with(list) {
+                out.extend(paths.into_iter().map(|p| (p, String::new())));
+            }
+        } else if attr.path().is_ident("cfg_attr")
+            && let Ok(args) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            && let Some(condition) = args.first()
+        {
+            for meta in args.iter().skip(1) {
+                if let syn::Meta::List(inner) = meta
+                    && inner.path.is_ident("derive")
+                    && let Ok(paths) = inner.parse_args_with(list)
+                {
+                    let cfg = norm(condition);
+                    out.extend(paths.into_iter().map(|p| (p, cfg.clone())));
+                }
+            }
         }
     }
     out
+}
+
+/// The condition of an item's `#[cfg(…)]` attributes (joined with `all` when several), or
+/// empty.
+fn cfg_condition(attrs: &[syn::Attribute]) -> String {
+    let conditions: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.parse_args::<syn::Meta>().ok())
+        .map(|m| norm(&m))
+        .collect();
+    match conditions.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        many => format!("all({})", many.join(", ")),
+    }
 }
 
 /// A trait path without lifetime arguments, so that `#[derive(serde::Deserialize)]` and

@@ -77,6 +77,28 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
                 &format!("`{}` → `{}`", o.detail, n.detail),
                 true,
             )),
+            // Compiled under a condition now: users without it lose the impl (a serde
+            // direction a type no longer needs is behind the serde feature, say).
+            Some(n) if n.cfg != o.cfg => {
+                let (detail, breaking) = match (o.cfg.is_empty(), n.cfg.is_empty()) {
+                    (true, false) => (format!("now only with `cfg({})`", n.cfg), true),
+                    (false, true) => (
+                        format!("now always (was only with `cfg({})`)", o.cfg),
+                        false,
+                    ),
+                    _ => (
+                        format!("now with `cfg({})` (was `cfg({})`)", n.cfg, o.cfg),
+                        true,
+                    ),
+                };
+                out.push(change(
+                    ChangeKind::Changed,
+                    What::Impl,
+                    k,
+                    &detail,
+                    breaking,
+                ));
+            }
             Some(_) => {}
         }
     }

@@ -389,6 +389,9 @@ pub struct Impl {
     /// `derive`, `impl` or `macro`: informational only (replacing a derive with a written
     /// impl of the same trait is no change).
     pub how: &'static str,
+    /// The `cfg` condition the impl is compiled under (a `#[cfg(…)]` on a written impl, the
+    /// condition of a `#[cfg_attr(…, derive(…))]`), or empty when always.
+    pub cfg: String,
 }
 
 /// Any other public item.

@@ -33,6 +33,15 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The runtime's optional cargo features the generated code needs (`multipart`), sorted.
     pub runtime_features: Vec<String>,
+    /// The crate's own cargo features: one per group of operations (empty for an API too
+    /// small to split), each with the operations it enables.
+    pub features: Vec<Feature>,
+    /// The feature that compiles the other serde direction of every type (`Serialize` of
+    /// what is only received, `Deserialize` of what is only sent); tests always have it.
+    pub serde_feature: String,
+    /// The feature that compiles the types no operation reaches, when the operations are
+    /// split into features.
+    pub other_types_feature: Option<String>,
     /// The crate around the generated modules, when the output is a crate of its own.
     pub standalone: Option<CrateManifest>,
 }
@@ -66,6 +75,42 @@ pub struct Environment {
     pub base_url: String,
 }
 
+/// A cargo feature of the generated crate: a group of operations (a tag, or a top-level
+/// path segment where tags are missing) and the types they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name in `Cargo.toml` (`fine-tuning`).
+    pub name: String,
+    /// What the group is: the tag, or the path segment.
+    pub title: String,
+    /// Its operations.
+    pub operations: Vec<OperationId>,
+}
+
+/// When an item is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Always.
+    Always,
+    /// When any of these features (sorted, never empty) is enabled.
+    Features(Vec<String>),
+}
+
+impl Gate {
+    /// Compiled when either is.
+    pub fn union(&self, other: &Gate) -> Gate {
+        match (self, other) {
+            (Gate::Features(a), Gate::Features(b)) => {
+                let mut all: Vec<String> = a.iter().chain(b).cloned().collect();
+                all.sort();
+                all.dedup();
+                Gate::Features(all)
+            }
+            _ => Gate::Always,
+        }
+    }
+}
+
 /// A named type: an index into [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
@@ -89,6 +134,8 @@ pub struct Example {
     pub ty: TypeRef,
     /// The value.
     pub value: serde_json::Value,
+    /// When its test is compiled: when its type is.
+    pub gate: Gate,
 }
 
 /// How the API expects credentials.
@@ -113,6 +160,12 @@ pub struct TypeDef {
     pub pointer: String,
     /// What it is.
     pub kind: TypeKind,
+    /// When it is compiled: when an operation that reaches it is.
+    pub gate: Gate,
+    /// Whether requests carry it (it is serialized whatever the features).
+    pub sent: bool,
+    /// Whether responses carry it (it is deserialized whatever the features).
+    pub received: bool,
 }
 
 /// The shape of a named type.
@@ -328,6 +381,8 @@ pub struct Operation {
     pub mock_matchers: Vec<MockMatcher>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// When it is compiled (its feature's gate).
+    pub gate: Gate,
 }
 
 /// A path template, `/organization/certificates/{certificate_id}`, without any query part.
@@ -590,6 +645,8 @@ pub struct Resource {
     pub accessors: Vec<Accessor>,
     /// Its methods.
     pub methods: Vec<ResourceMethod>,
+    /// When it is compiled: when one of the operations below it is.
+    pub gate: Gate,
 }
 
 /// A method that reaches a resource.

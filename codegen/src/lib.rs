@@ -36,6 +36,20 @@ pub struct Config {
     /// Generate a complete crate (`Cargo.toml`, `src/lib.rs`, `src/generated/…`) rather
     /// than the generated modules alone.
     pub standalone: Option<Standalone>,
+    /// Whether the operations are split into cargo features, one per tag.
+    pub features: FeatureMode,
+}
+
+/// Whether a generated crate gets one cargo feature per group of operations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FeatureMode {
+    /// For documents with at least 40 operations in at least two groups.
+    #[default]
+    Auto,
+    /// Always (one feature per group, even for one group).
+    On,
+    /// Never.
+    Off,
 }
 
 impl Default for Config {
@@ -45,6 +59,7 @@ impl Default for Config {
             base_url_env: "OPENAI_BASE_URL".to_owned(),
             selection: Selection::default(),
             standalone: None,
+            features: FeatureMode::Auto,
         }
     }
 }
@@ -116,6 +131,9 @@ pub struct Generation {
     /// The optional cargo features of the runtime crate (`apigen-runtime`) that the
     /// generated code needs: a crate holding it must enable them.
     pub runtime_features: Vec<String>,
+    /// The cargo features the generated code tests (`#[cfg(feature = …)]`) besides `mock`:
+    /// a crate holding it must declare them.
+    pub crate_features: Vec<String>,
 }
 
 /// Generates the client's files from a parsed spec.
@@ -136,6 +154,10 @@ pub fn generate_with_notes(
         operations: lowered.api.operations.len(),
         types: lowered.api.types.len(),
         runtime_features: lowered.api.runtime_features.clone(),
+        crate_features: std::iter::once(lowered.api.serde_feature.clone())
+            .chain(lowered.api.features.iter().map(|f| f.name.clone()))
+            .chain(lowered.api.other_types_feature.clone())
+            .collect(),
     })
 }
 

@@ -265,6 +265,8 @@ pub enum Namespace {
     ModelFields,
     /// Modules of the generated code.
     Modules,
+    /// Cargo features of a generated crate.
+    CrateFeatures,
 }
 
 /// The names already taken in a scope before any name from the spec is handed out: the
@@ -337,7 +339,25 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "respond_with",
         ],
         Namespace::ModelFields => &[],
-        Namespace::Modules => &["builders", "models", "resources", "mock", "spec_examples"],
+        Namespace::Modules => &[
+            "builders",
+            "decode",
+            "models",
+            "resources",
+            "mock",
+            "spec_examples",
+        ],
+        // Every generated crate has these (and its dependencies' names are implicit
+        // features only when optional, which they are not).
+        Namespace::CrateFeatures => &[
+            "default",
+            "mock",
+            "tracing",
+            "rustls",
+            "native-tls",
+            "serde-both",
+            "other-types",
+        ],
     }
 }
 

@@ -1,4 +1,4 @@
-//! The IR of two fixtures, as lowering decided it: every name, the resource tree, which
+//! The IR of a few fixtures, as lowering decided it: every name, the resource tree, which
 //! inputs are arguments, setters or constants, the mock's names and the example tests. The
 //! emitters render exactly this; a change in a decision shows up here before it shows up in
 //! the generated code.
@@ -6,12 +6,16 @@
 use std::path::Path;
 
 fn lowered(fixture: &str) -> codegen::ir::Api {
+    lowered_with(fixture, &codegen::Config::default())
+}
+
+fn lowered_with(fixture: &str, config: &codegen::Config) -> codegen::ir::Api {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(fixture);
     let text = std::fs::read_to_string(&path).expect("fixture");
     let spec = codegen::parse_spec(&text).expect("the fixture parses");
-    codegen::lower_to_ir(&spec, &codegen::Config::default()).expect("the fixture lowers")
+    codegen::lower_to_ir(&spec, config).expect("the fixture lowers")
 }
 
 #[test]
@@ -22,4 +26,44 @@ fn resources() {
 #[test]
 fn runtime_names() {
     insta::assert_debug_snapshot!(lowered("runtime_names.yaml"));
+}
+
+/// One feature per group: which feature each operation is in, which features compile each
+/// type (a type every group reaches always compiles; one no operation reaches has a
+/// feature of its own), each resource and each example test; and the serde directions.
+#[test]
+fn features() {
+    let config = codegen::Config {
+        features: codegen::FeatureMode::On,
+        ..Default::default()
+    };
+    let api = lowered_with("features.yaml", &config);
+    let mut decisions = String::new();
+    for feature in &api.features {
+        let ops: Vec<&str> = feature
+            .operations
+            .iter()
+            .map(|op| api.operations[op.0].id.as_str())
+            .collect();
+        decisions.push_str(&format!(
+            "feature {} ({}): {ops:?}\n",
+            feature.name, feature.title
+        ));
+    }
+    for def in &api.types {
+        decisions.push_str(&format!(
+            "type {}: {:?}, sent {}, received {}\n",
+            def.name, def.gate, def.sent, def.received
+        ));
+    }
+    for node in &api.resources.nodes {
+        decisions.push_str(&format!("resource {}: {:?}\n", node.type_name, node.gate));
+    }
+    for example in &api.examples {
+        decisions.push_str(&format!(
+            "example {}: {:?}\n",
+            example.test_name, example.gate
+        ));
+    }
+    insta::assert_snapshot!(decisions);
 }

@@ -29,7 +29,7 @@ pub const GENERATED_DIR: &str = "generated-client/src/generated";
 
 pub const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
-                           [--runtime-path PATH|none]
+                           [--runtime-path PATH|none] [--features auto|on|off]
                            [--tag TAG]... [--path-prefix PREFIX]... [--operation ID]...
 
   (no options)        regenerate generated-client/src/generated/ from spec/openapi.yaml
@@ -37,6 +37,8 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
   --spec FILE         read this OpenAPI document (YAML or JSON) instead
   --out DIR           write a complete standalone crate into DIR
   --name CRATE        the standalone crate's name (default: from the spec's title)
+  --features MODE     one cargo feature per tag: auto (documents with 40 or more
+                      operations in two or more groups), on, off (default: auto)
   --runtime-path P    the path to the runtime crate the standalone crate builds against,
                       beside its version (default: this repository's runtime/; `none`:
                       the version alone, from crates.io)
@@ -93,6 +95,8 @@ pub struct CodegenArgs {
     /// `--runtime-path`: `None` for the default (this repository's runtime), `Some(None)`
     /// for `none`.
     pub runtime_path: Option<Option<PathBuf>>,
+    /// `--features`.
+    pub features: codegen::FeatureMode,
     pub selection: codegen::Selection,
 }
 
@@ -119,6 +123,18 @@ pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
             "--spec" => out.spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out.out = Some(PathBuf::from(value("--out")?)),
             "--name" => out.name = Some(value("--name")?),
+            "--features" => {
+                out.features = match value("--features")?.as_str() {
+                    "auto" => codegen::FeatureMode::Auto,
+                    "on" => codegen::FeatureMode::On,
+                    "off" => codegen::FeatureMode::Off,
+                    other => {
+                        return Err(UsageError(format!(
+                            "--features takes auto, on or off, not `{other}`"
+                        )));
+                    }
+                }
+            }
             "--runtime-path" => {
                 let path = value("--runtime-path")?;
                 out.runtime_path = Some((path != "none").then(|| PathBuf::from(path)));
@@ -219,13 +235,18 @@ impl Run {
         });
         let config = codegen::Config {
             selection: self.args.selection.clone(),
+            features: self.args.features,
             standalone,
             ..codegen::Config::default()
         };
         let generation = codegen::generate_with_notes(&spec, &config)
             .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;
         if self.args.out.is_none() {
-            check_runtime_features(&self.root, &generation.runtime_features)?;
+            check_manifest(
+                &self.root,
+                &generation.runtime_features,
+                &generation.crate_features,
+            )?;
         }
         let mut summary = format!(
             "generated {} operation(s) and {} type(s) from {}\n",
@@ -339,8 +360,10 @@ impl Run {
 }
 
 /// generated-client's manifest is hand-written: it must enable the runtime features its
-/// generated code needs (a spec/ that gains a multipart body needs `multipart`).
-fn check_runtime_features(root: &Path, needed: &[String]) -> Result<(), String> {
+/// generated code needs (a spec/ that gains a multipart body needs `multipart`) and declare
+/// the features the generated code tests (`serde-both`, and one per group of operations
+/// should spec/ grow into several).
+fn check_manifest(root: &Path, runtime: &[String], declared: &[String]) -> Result<(), String> {
     let manifest_path = root.join("generated-client/Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|e| format!("cannot read {}: {e}\n", manifest_path.display()))?;
@@ -348,18 +371,33 @@ fn check_runtime_features(root: &Path, needed: &[String]) -> Result<(), String> 
         .lines()
         .find(|line| line.trim_start().starts_with("apigen-runtime"))
         .unwrap_or_default();
-    let missing: Vec<&String> = needed
+    let missing: Vec<&String> = runtime
         .iter()
         .filter(|f| !dependency.contains(&format!("\"{f}\"")))
         .collect();
-    if missing.is_empty() {
-        return Ok(());
+    if !missing.is_empty() {
+        return Err(format!(
+            "error: the generated code needs the runtime feature(s) {missing:?}, which {} does \
+             not enable: add them to the `apigen-runtime` dependency (`features = [...]`)\n",
+            manifest_path.display()
+        ));
     }
-    Err(format!(
-        "error: the generated code needs the runtime feature(s) {missing:?}, which {} does not \
-         enable: add them to the `apigen-runtime` dependency (`features = [...]`)\n",
-        manifest_path.display()
-    ))
+    let undeclared: Vec<&String> = declared
+        .iter()
+        .filter(|f| {
+            !manifest
+                .lines()
+                .any(|line| line.trim_start().starts_with(&format!("{f} =")))
+        })
+        .collect();
+    if !undeclared.is_empty() {
+        return Err(format!(
+            "error: the generated code tests the feature(s) {undeclared:?}, which {} does not \
+             declare: add them under `[features]` (see the README, \"Features\")\n",
+            manifest_path.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Diagnostics as the maintainer reads them (see [`codegen::Error::report`]).
@@ -369,7 +407,7 @@ pub fn format_errors(path: &Path, text: &str, error: &codegen::Error) -> String 
 
 #[cfg(test)]
 mod runtime_feature_tests {
-    use super::check_runtime_features;
+    use super::check_manifest;
 
     #[test]
     fn generated_client_must_enable_what_the_code_needs() {
@@ -383,11 +421,13 @@ mod runtime_feature_tests {
             .unwrap();
         };
         write(r#"apigen-runtime = { version = "0.1.0", path = "../runtime" }"#);
-        assert!(check_runtime_features(&root, &[]).is_ok());
-        let err = check_runtime_features(&root, &["multipart".to_owned()]).unwrap_err();
+        assert!(check_manifest(&root, &[], &[]).is_ok());
+        let err = check_manifest(&root, &["multipart".to_owned()], &[]).unwrap_err();
         assert!(err.contains("[\"multipart\"]"), "{err}");
         write(r#"apigen-runtime = { version = "0.1.0", features = ["multipart"] }"#);
-        assert!(check_runtime_features(&root, &["multipart".to_owned()]).is_ok());
+        assert!(check_manifest(&root, &["multipart".to_owned()], &[]).is_ok());
+        let err = check_manifest(&root, &[], &["serde-both".to_owned()]).unwrap_err();
+        assert!(err.contains("[\"serde-both\"]"), "{err}");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

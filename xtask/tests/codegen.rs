@@ -295,3 +295,71 @@ fn spec_examples_become_round_trip_tests() {
     );
     assert!(stdout.contains("1 failed"), "{stdout}");
 }
+
+/// A crate split into features (`--features on`) compiles, clippy-clean, with no feature,
+/// with each feature alone, with all of them, and with the mock: what `cargo hack
+/// --each-feature` would check, on the fixture whose groups share types.
+#[test]
+fn each_feature_compiles_alone_and_together() {
+    let root = workspace_root();
+    let out = scratch("features");
+    let dir = out.join("crate");
+    let spec = root.join("codegen/tests/fixtures/features.yaml");
+    let parsed = parse_codegen_args(&args(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--features",
+        "on",
+    ]))
+    .unwrap();
+    match Run::new(&root, parsed).unwrap().execute(None) {
+        Outcome::Written { .. } => {}
+        other => panic!("{other:?}"),
+    }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let default = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("default = ["))
+        .expect("a default feature list");
+    let groups: Vec<String> = default
+        .trim_end_matches(']')
+        .split(',')
+        .map(|f| f.trim().trim_matches('"').to_owned())
+        .filter(|f| !["rustls", "tracing"].contains(&f.as_str()))
+        .collect();
+    assert!(groups.len() >= 4, "the fixture's groups: {groups:?}");
+    let mut sets: Vec<String> = vec![String::new()];
+    sets.extend(groups.iter().cloned());
+    sets.push(groups.join(","));
+    sets.push(format!("{},mock", groups[0]));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut failures = Vec::new();
+    for features in &sets {
+        let output = Command::new(&cargo)
+            .args([
+                "clippy",
+                "--quiet",
+                "--all-targets",
+                "--no-default-features",
+                "--features",
+                features,
+                "--message-format",
+                "short",
+                "--manifest-path",
+            ])
+            .arg(dir.join("Cargo.toml"))
+            .args(["--", "-D", "warnings"])
+            .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() || stderr.contains("warning") {
+            failures.push(format!("features `{features}`:\n{stderr}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -14,7 +14,7 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
     let methods: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| client_method(&file, op))
+        .map(|op| file.gated(&op.gate, || vec![client_method(&file, op)]))
         .collect();
     let client_impl = (!methods.is_empty()).then(|| {
         quote! {
@@ -23,11 +23,15 @@ pub(crate) fn builders(api: &Api) -> TokenStream {
             }
         }
     });
-    let builders: Vec<TokenStream> = api.operations.iter().map(|op| builder(&file, op)).collect();
+    let builders: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| file.gated(&op.gate, || builder(&file, op)))
+        .collect();
     let pages: Vec<TokenStream> = api
         .pages
         .iter()
-        .map(|page| page_impl(&file, page))
+        .map(|page| file.gated(&api.types[page.ty.0].gate, || vec![page_impl(&file, page)]))
         .collect();
     let uses = file.use_lines();
     quote! {
@@ -144,7 +148,9 @@ fn client_method(file: &File<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(file: &File<'_>, op: &Operation) -> TokenStream {
+/// The items of an operation's request builder: the struct, its methods, `IntoFuture`, and
+/// for a list the stream of items.
+fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
     let name = ident(&op.builder_name);
     let then = if has_setters(op) {
         "Set optional inputs with its methods, then send it"
@@ -179,26 +185,29 @@ fn builder(file: &File<'_>, op: &Operation) -> TokenStream {
         .map(|i| setter(file, i));
     let send = send(file, op);
     let response = response_type(file, op);
-    let stream = op.pagination.as_ref().map(|p| stream_methods(file, op, p));
     let into_future = file.runtime("into_future");
-    quote! {
-        #doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
-        pub struct #name {
-            client: super::Client,
-            #(#fields)*
-        }
-
-        impl #name {
-            #(#setters)*
-            #send
-        }
-
-        #into_future!(#name => #response);
-
-        #stream
+    let mut items = vec![
+        quote! {
+            #doc
+            #[derive(Debug, Clone)]
+            #[must_use = "a request builder does nothing until it is sent with `.send().await`"]
+            pub struct #name {
+                client: super::Client,
+                #(#fields)*
+            }
+        },
+        quote! {
+            impl #name {
+                #(#setters)*
+                #send
+            }
+        },
+        quote!(#into_future!(#name => #response);),
+    ];
+    if let Some(p) = &op.pagination {
+        items.extend(stream_methods(file, op, p));
     }
+    items
 }
 
 fn setter(file: &File<'_>, input: &Input) -> TokenStream {
@@ -459,7 +468,7 @@ fn path_expr(file: &File<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> TokenStream {
+fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStream; 2] {
     let name = ident(&op.builder_name);
     let rt = file.runtime_module();
     let result = file.result();
@@ -467,7 +476,7 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> TokenStrea
     let item = file.ty(&page.item_type);
     let page = file.ty(&TypeRef::Named(page.ty));
     let cursor = ident(&p.cursor_param);
-    quote! {
+    let stream = quote! {
         impl #name {
             /// Walks every page, following the cursor, as a stream of items. Only one page
             /// is held in memory at a time; `limit` sets the page size and the other inputs
@@ -476,7 +485,8 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> TokenStrea
                 #rt::paginate(self)
             }
         }
-
+    };
+    let paginated = quote! {
         impl #rt::Paginated for #name {
             type Page = #page;
 
@@ -488,7 +498,8 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> TokenStrea
                 Box::pin(self.send())
             }
         }
-    }
+    };
+    [stream, paginated]
 }
 
 fn page_impl(file: &File<'_>, p: &Page) -> TokenStream {

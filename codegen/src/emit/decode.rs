@@ -9,24 +9,29 @@
 //! skipped (or kept in the additional-properties map). A discriminated union reads its tag
 //! first and decodes the variant it names.
 
-use super::File;
-use crate::ir::{Api, Struct, TaggedVariant, TypeDef, TypeId, TypeKind};
+use super::{File, any_feature, other_direction};
+use crate::ir::{Api, Gate, Struct, TaggedVariant, TypeDef, TypeId, TypeKind};
 use crate::names::ident;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub(crate) fn decode(api: &Api) -> TokenStream {
-    let file = File::new(api);
+    // Full paths: a decoder is compiled with its type and, for a type responses never
+    // carry, only with the serde feature, which no `use` line's `cfg` can follow.
+    let file = File::qualified(api);
     let items: Vec<TokenStream> = api
         .types
         .iter()
         .enumerate()
-        .filter_map(|(id, def)| match &def.kind {
-            TypeKind::Struct(s) => Some(struct_decoder(&file, TypeId(id), def, s)),
-            TypeKind::Tagged { tag, variants } => {
-                Some(tagged_decoder(&file, TypeId(id), tag, variants))
-            }
-            _ => None,
+        .filter_map(|(id, def)| {
+            let decoder = match &def.kind {
+                TypeKind::Struct(s) => struct_decoder(&file, TypeId(id), def, s),
+                TypeKind::Tagged { tag, variants } => {
+                    tagged_decoder(&file, TypeId(id), def, tag, variants)
+                }
+                _ => return None,
+            };
+            Some(decoder)
         })
         .collect();
     let uses = file.use_lines();
@@ -41,7 +46,33 @@ pub(crate) fn decode(api: &Api) -> TokenStream {
     }
 }
 
+/// When a type's decoder is compiled: with the type, and only with the other serde
+/// direction (tests, the serde feature) when responses never carry it.
+fn decoder_cfg(file: &File<'_>, def: &TypeDef) -> TokenStream {
+    let other = other_direction(file.api);
+    let condition = match (&def.gate, def.received) {
+        (Gate::Always, true) => return TokenStream::new(),
+        (Gate::Features(f), true) => any_feature(f),
+        (Gate::Always, false) => other,
+        (Gate::Features(f), false) => {
+            let features = any_feature(f);
+            quote!(all(#features, #other))
+        }
+    };
+    quote!(#[cfg(#condition)])
+}
+
 fn struct_decoder(file: &File<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> TokenStream {
+    struct_impls(file, id, def, s, &decoder_cfg(file, def))
+}
+
+fn struct_impls(
+    file: &File<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    s: &Struct,
+    cfg: &TokenStream,
+) -> TokenStream {
     let ty = file.model(id);
     let expecting = format!("a `{}` object", def.name);
     let fields = &s.fields;
@@ -109,11 +140,13 @@ fn struct_decoder(file: &File<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> Tok
     let decode_map = file.runtime("DecodeMap");
     let key = file.runtime("Key");
     quote! {
+        #cfg
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_map(#visitor::<Self>::new())
             }
         }
+        #cfg
         impl<'de> #decode_map<'de> for #ty {
             const EXPECTING: &'static str = #expecting;
             fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -131,9 +164,16 @@ fn struct_decoder(file: &File<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> Tok
 fn tagged_decoder(
     file: &File<'_>,
     id: TypeId,
+    def: &TypeDef,
     tag: &str,
     variants: &[TaggedVariant],
 ) -> TokenStream {
+    let cfg = decoder_cfg(file, def);
+    let decoder = tagged_impl(file, id, tag, variants);
+    quote!(#cfg #decoder)
+}
+
+fn tagged_impl(file: &File<'_>, id: TypeId, tag: &str, variants: &[TaggedVariant]) -> TokenStream {
     let ty = file.model(id);
     let tag_values = variants.iter().map(|v| &v.tag_value);
     let from_value = file.runtime("from_value");

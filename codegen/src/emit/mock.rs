@@ -20,12 +20,14 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
             doc_path(&op.path.template),
             op.id
         );
-        quote! {
-            #[doc = #doc]
-            pub fn #method(&self) -> Expectation<'_, #marker> {
-                self.expect()
-            }
-        }
+        file.gated(&op.gate, || {
+            vec![quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> Expectation<'_, #marker> {
+                    self.expect()
+                }
+            }]
+        })
     });
     let impl_block = (!api.operations.is_empty()).then(|| {
         quote! {
@@ -34,7 +36,11 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
             }
         }
     });
-    let markers: Vec<TokenStream> = api.operations.iter().map(|op| marker(&file, op)).collect();
+    let markers: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| file.gated(&op.gate, || marker(&file, op)))
+        .collect();
     let uses = file.use_lines();
     quote! {
         #![doc = " Typed test doubles for code that uses this client: [`MockServer`], a local server"]
@@ -56,7 +62,8 @@ pub(crate) fn mock(api: &Api) -> TokenStream {
     }
 }
 
-fn marker(file: &File<'_>, op: &Operation) -> TokenStream {
+/// An operation's marker type, its `MockOperation` impl and its path matchers.
+fn marker(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
     let marker = ident(&op.builder_name);
     let doc = format!(
         " The `{}` operation (`{} {}`), for [`MockServer`](crate::mock::MockServer).",
@@ -147,11 +154,12 @@ fn marker(file: &File<'_>, op: &Operation) -> TokenStream {
             }
         }
     });
-    quote! {
+    let definition = quote! {
         #[doc = #doc]
         #[derive(Debug)]
         pub enum #marker {}
-
+    };
+    let operation_impl = quote! {
         impl MockOperation for #marker {
             type Response = #response;
             const OPERATION: &'static str = #operation;
@@ -163,7 +171,8 @@ fn marker(file: &File<'_>, op: &Operation) -> TokenStream {
                 #encode
             }
         }
-
-        #matcher_impl
-    }
+    };
+    let mut items = vec![definition, operation_impl];
+    items.extend(matcher_impl);
+    items
 }

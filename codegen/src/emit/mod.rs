@@ -12,7 +12,7 @@ mod models;
 mod resources;
 mod spec_examples;
 
-use crate::ir::{Api, Auth, StatusVariant, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Auth, Gate, StatusVariant, TypeId, TypeKind, TypeRef};
 use crate::names::ident;
 use crate::render::render;
 use crate::{Error, GeneratedFile};
@@ -38,7 +38,7 @@ pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: crate_root::manifest(manifest, &api.runtime_features),
+            contents: crate_root::manifest(api, manifest),
         },
         render("src/lib.rs", crate_root::lib(api))?,
     ];
@@ -105,23 +105,31 @@ fn module_root(api: &Api) -> TokenStream {
     }
 }
 
-/// One generated file as it is being written: what it refers to outside itself, so that
-/// its `use` lines are exactly the ones it needs (an unused one would be a warning).
+/// One generated file as it is being written: what it refers to outside itself, and under
+/// which features, so that its `use` lines are exactly the ones it needs (an unused one
+/// would be a warning in some combination of features).
 struct File<'a> {
     api: &'a Api,
     /// Whether this is `models.rs`, where models need no path.
     in_models: bool,
+    /// Whether to write full paths instead of `use` lines (for a file whose items have
+    /// conditions no `use` line can follow: the decoders, compiled with their type and,
+    /// for one direction, only with the serde feature).
+    qualified: bool,
+    /// The gate of the item being written.
+    current: RefCell<Gate>,
     uses: RefCell<Uses>,
 }
 
+/// Each import, with the gate of everything that uses it (`None`: unused).
 #[derive(Default)]
 struct Uses {
     /// `use apigen_runtime::__private as runtime;`
-    runtime: bool,
+    runtime: Option<Gate>,
     /// `use super::models;`
-    models: bool,
+    models: Option<Gate>,
     /// `use apigen_runtime::Result;`
-    result: bool,
+    result: Option<Gate>,
 }
 
 impl<'a> File<'a> {
@@ -129,6 +137,8 @@ impl<'a> File<'a> {
         File {
             api,
             in_models: false,
+            qualified: false,
+            current: RefCell::new(Gate::Always),
             uses: RefCell::default(),
         }
     }
@@ -140,23 +150,64 @@ impl<'a> File<'a> {
         }
     }
 
+    fn qualified(api: &'a Api) -> Self {
+        File {
+            qualified: true,
+            ..File::new(api)
+        }
+    }
+
+    /// Writes the items that `write` renders, each compiled under `gate` (its `#[cfg]`, none
+    /// when always compiled); what `write` refers to is needed under `gate`.
+    fn gated(&self, gate: &Gate, write: impl FnOnce() -> Vec<TokenStream>) -> TokenStream {
+        let items = self.needing(gate, write);
+        let cfg = cfg(gate);
+        quote!(#(#cfg #items)*)
+    }
+
+    /// Runs `write` with what it refers to counted as needed under `gate`.
+    fn needing<T>(&self, gate: &Gate, write: impl FnOnce() -> T) -> T {
+        let outer = self.current.replace(gate.clone());
+        let written = write();
+        self.current.replace(outer);
+        written
+    }
+
+    fn record(&self, pick: impl FnOnce(&mut Uses) -> &mut Option<Gate>) {
+        let current = self.current.borrow();
+        let mut uses = self.uses.borrow_mut();
+        let slot = pick(&mut uses);
+        *slot = Some(match slot.take() {
+            None => current.clone(),
+            Some(gate) => gate.union(&current),
+        });
+    }
+
     /// `runtime::<name>`: an item of the runtime (generated code reaches it through the
     /// runtime's `__private` module, which also re-exports its public items).
     fn runtime(&self, name: &str) -> TokenStream {
-        self.uses.borrow_mut().runtime = true;
+        let module = self.runtime_module();
         let name = format_ident!("{name}");
-        quote!(runtime::#name)
+        quote!(#module::#name)
     }
 
     /// `runtime`, the module through which generated code reaches the runtime.
     fn runtime_module(&self) -> TokenStream {
-        self.uses.borrow_mut().runtime = true;
+        if self.qualified {
+            let runtime = format_ident!("{RUNTIME_CRATE}");
+            return quote!(#runtime::__private);
+        }
+        self.record(|u| &mut u.runtime);
         quote!(runtime)
     }
 
     /// The runtime's `Result`.
     fn result(&self) -> TokenStream {
-        self.uses.borrow_mut().result = true;
+        if self.qualified {
+            let runtime = format_ident!("{RUNTIME_CRATE}");
+            return quote!(#runtime::Result);
+        }
+        self.record(|u| &mut u.result);
         quote!(Result)
     }
 
@@ -165,25 +216,32 @@ impl<'a> File<'a> {
         let name = ident(&self.api.types[id.0].name);
         if self.in_models {
             quote!(#name)
+        } else if self.qualified {
+            quote!(super::models::#name)
         } else {
-            self.uses.borrow_mut().models = true;
+            self.record(|u| &mut u.models);
             quote!(models::#name)
         }
     }
 
-    /// The `use` lines of what was referred to.
+    /// The `use` lines of what was referred to, each under the gate of its uses.
     fn use_lines(&self) -> TokenStream {
         let uses = self.uses.borrow();
         let runtime = format_ident!("{RUNTIME_CRATE}");
-        let models = uses.models.then(|| {
+        let line = |gate: &Option<Gate>, tokens: TokenStream| {
+            gate.as_ref().map(|gate| {
+                let cfg = cfg(gate);
+                quote!(#cfg #tokens)
+            })
+        };
+        let models = line(
+            &uses.models,
             quote!(
                 use super::models;
-            )
-        });
-        let result = uses.result.then(|| quote!(use #runtime::Result;));
-        let private = uses
-            .runtime
-            .then(|| quote!(use #runtime::__private as runtime;));
+            ),
+        );
+        let result = line(&uses.result, quote!(use #runtime::Result;));
+        let private = line(&uses.runtime, quote!(use #runtime::__private as runtime;));
         quote!(#models #result #private)
     }
 
@@ -263,6 +321,32 @@ impl<'a> File<'a> {
             other => (self.ty(other), quote!(#value)),
         }
     }
+}
+
+/// The `#[cfg]` of a gate (nothing for an item always compiled).
+fn cfg(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::Features(features) => {
+            let condition = any_feature(features);
+            quote!(#[cfg(#condition)])
+        }
+    }
+}
+
+/// `feature = "a"`, or `any(feature = "a", feature = "b")`.
+fn any_feature(features: &[String]) -> TokenStream {
+    match features {
+        [one] => quote!(feature = #one),
+        many => quote!(any(#(feature = #many),*)),
+    }
+}
+
+/// The condition for the serde direction a type does not need itself: its tests, or the
+/// serde feature.
+fn other_direction(api: &Api) -> TokenStream {
+    let feature = &api.serde_feature;
+    quote!(any(test, feature = #feature))
 }
 
 /// `field: value,`, or the shorthand `field,` when the value is the variable of that name.

@@ -1,6 +1,6 @@
 //! Named types → `models.rs`.
 
-use super::{File, doc_attrs};
+use super::{File, doc_attrs, other_direction};
 use crate::ir::{Api, Field, TypeDef, TypeKind};
 use crate::names::ident;
 use proc_macro2::TokenStream;
@@ -8,7 +8,11 @@ use quote::quote;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
     let file = File::models(api);
-    let items: Vec<TokenStream> = api.types.iter().map(|def| type_def(&file, def)).collect();
+    let items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|def| file.gated(&def.gate, || type_def(&file, def)))
+        .collect();
     let uses = file.use_lines();
     quote! {
         #![doc = " The types of the API's requests and responses, one per schema."]
@@ -24,33 +28,90 @@ pub(crate) fn models(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
+/// The serde derives of a type that uses serde's own (`Serialize`, and `Deserialize` where
+/// `derive_deserialize`): in the derive list when the type needs them whatever the features,
+/// in a `cfg_attr` of the other direction's condition when it does not; and how to write
+/// its `#[serde(…)]` attributes, which need a derive to be there.
+struct Serde {
+    derives: TokenStream,
+    conditional: TokenStream,
+    /// The condition under which no derive is guaranteed (the attributes then go in a
+    /// `cfg_attr` of it), or `None` when one always is.
+    attrs_under: Option<TokenStream>,
+}
+
+impl Serde {
+    fn of(file: &File<'_>, def: &TypeDef, derive_deserialize: bool) -> Serde {
+        let other = other_direction(file.api);
+        let mut always = Vec::new();
+        let mut sometimes = Vec::new();
+        let serialize = quote!(serde::Serialize);
+        if def.sent {
+            always.push(serialize);
+        } else {
+            sometimes.push(serialize);
+        }
+        if derive_deserialize {
+            let deserialize = quote!(serde::Deserialize);
+            if def.received {
+                always.push(deserialize);
+            } else {
+                sometimes.push(deserialize);
+            }
+        }
+        let attrs_under = always.is_empty().then(|| other.clone());
+        Serde {
+            derives: quote!(#(, #always)*),
+            conditional: if sometimes.is_empty() {
+                TokenStream::new()
+            } else {
+                quote!(#[cfg_attr(#other, derive(#(#sometimes),*))])
+            },
+            attrs_under,
+        }
+    }
+
+    /// `#[serde(…)]`, or `#[cfg_attr(…, serde(…))]` when no derive is certain.
+    fn attr(&self, inner: TokenStream) -> TokenStream {
+        match &self.attrs_under {
+            None => quote!(#[serde(#inner)]),
+            Some(condition) => quote!(#[cfg_attr(#condition, serde(#inner))]),
+        }
+    }
+}
+
+/// The items of a type: its definition, and for a string enum its methods and trait impls.
+fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let fallback = format!("The `{}` schema.", def.name);
     let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&fallback)));
     match &def.kind {
         TypeKind::Struct(s) => {
+            let serde = Serde::of(file, def, false);
             let fields = &s.fields;
             let all_optional = fields.iter().all(|f| f.optional);
-            let default = all_optional.then(|| quote!(Default,));
+            let default = all_optional.then(|| quote!(, Default));
             let mut field_tokens: Vec<TokenStream> =
-                fields.iter().map(|f| field(file, f)).collect();
+                fields.iter().map(|f| field(file, &serde, f)).collect();
             if let Some(additional) = &s.additional {
                 let ty = file.ty(&additional.ty);
                 let field_ident = ident(&additional.field);
+                let flatten = serde.attr(quote!(flatten));
                 field_tokens.push(quote! {
                     /// Properties beyond the ones listed above.
-                    #[serde(flatten)]
+                    #flatten
                     pub #field_ident: std::collections::BTreeMap<String, #ty>,
                 });
             }
-            quote! {
+            let (derives, conditional) = (&serde.derives, &serde.conditional);
+            vec![quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
+                #[derive(Debug, Clone, PartialEq #default #derives)]
+                #conditional
                 pub struct #name {
                     #(#field_tokens)*
                 }
-            }
+            }]
         }
         TypeKind::StringEnum { variants } => {
             let string_enum = file.runtime("string_enum");
@@ -77,7 +138,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                 let default = single.then(|| quote!(#[default]));
                 quote!(#[doc = #doc] #default #vname,)
             });
-            quote! {
+            let definition = quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash #default_derive)]
                 pub enum #name {
@@ -85,6 +146,8 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                     /// A value this version of the client does not know, kept as sent.
                     Other(String),
                 }
+            };
+            let methods = quote! {
                 impl #name {
                     /// The value as sent on the wire.
                     pub fn as_str(&self) -> &str {
@@ -101,8 +164,8 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                         }
                     }
                 }
-                #string_enum!(#name);
-            }
+            };
+            vec![definition, methods, quote!(#string_enum!(#name);)]
         }
         TypeKind::Untagged { variants } => {
             let variant_defs = variants.iter().map(|v| {
@@ -111,14 +174,18 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                 let doc = format!(" The `{}` shape.", v.name);
                 quote!(#[doc = #doc] #vname(#ty),)
             });
-            quote! {
+            let serde = Serde::of(file, def, true);
+            let (derives, conditional) = (&serde.derives, &serde.conditional);
+            let untagged = serde.attr(quote!(untagged));
+            vec![quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq #derives)]
+                #conditional
+                #untagged
                 pub enum #name {
                     #(#variant_defs)*
                 }
-            }
+            }]
         }
         TypeKind::Tagged { tag, variants } => {
             let variant_defs = variants.iter().map(|v| {
@@ -127,23 +194,27 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                 let doc = format!(" `{tag}: {}`.", v.tag_value.replace('`', "'"));
                 quote!(#[doc = #doc] #vname(#ty),)
             });
-            quote! {
+            let serde = Serde::of(file, def, false);
+            let (derives, conditional) = (&serde.derives, &serde.conditional);
+            let untagged = serde.attr(quote!(untagged));
+            vec![quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq #derives)]
+                #conditional
+                #untagged
                 pub enum #name {
                     #(#variant_defs)*
                     /// A variant this version of the client does not know, kept as sent.
                     Other(serde_json::Value),
                 }
-            }
+            }]
         }
         TypeKind::Alias(target) => {
             let ty = file.ty(target);
-            quote! {
+            vec![quote! {
                 #doc
                 pub type #name = #ty;
-            }
+            }]
         }
         TypeKind::Responses { variants } => {
             let variant_defs = variants.iter().map(|v| {
@@ -157,30 +228,34 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> TokenStream {
                     None => quote!(#[doc = #doc] #vname,),
                 }
             });
-            quote! {
+            vec![quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
                     #(#variant_defs)*
                 }
-            }
+            }]
         }
         TypeKind::Newtype(target) => {
             let ty = file.ty(target);
-            quote! {
+            let serde = Serde::of(file, def, true);
+            let (derives, conditional) = (&serde.derives, &serde.conditional);
+            let transparent = serde.attr(quote!(transparent));
+            vec![quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(transparent)]
+                #[derive(Debug, Clone, PartialEq #derives)]
+                #conditional
+                #transparent
                 pub struct #name(
                     /// The wrapped value.
                     pub #ty,
                 );
-            }
+            }]
         }
     }
 }
 
-fn field(file: &File<'_>, f: &Field) -> TokenStream {
+fn field(file: &File<'_>, serde: &Serde, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let fallback = format!("The `{}` property.", f.wire_name);
     let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
@@ -188,10 +263,11 @@ fn field(file: &File<'_>, f: &Field) -> TokenStream {
     let unraw = f.name.trim_start_matches("r#");
     let rename = (unraw != f.wire_name).then(|| {
         let wire = &f.wire_name;
-        quote!(#[serde(rename = #wire)])
+        serde.attr(quote!(rename = #wire))
     });
     // Optional values are left out when unset; required nullable ones are sent as `null`.
-    let presence = (!f.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+    let presence =
+        (!f.required).then(|| serde.attr(quote!(skip_serializing_if = "Option::is_none")));
     quote! {
         #doc
         #rename

@@ -13,12 +13,15 @@ pub(crate) fn resources(api: &Api) -> TokenStream {
     let root_methods: Vec<TokenStream> = tree
         .client_accessors
         .iter()
-        .map(|a| accessor(&file, a, 0, true))
+        .map(|a| {
+            let gate = &tree.nodes[a.target.0].gate;
+            file.gated(gate, || vec![accessor(&file, a, 0, true)])
+        })
         .collect();
     let items: Vec<TokenStream> = tree
         .nodes
         .iter()
-        .map(|node| resource(&file, node))
+        .map(|node| file.gated(&node.gate, || resource(&file, node)))
         .collect();
     let uses = file.use_lines();
     let client_impl = (!root_methods.is_empty()).then(|| {
@@ -84,35 +87,51 @@ fn accessor(file: &File<'_>, a: &Accessor, carried: usize, on_client: bool) -> T
     }
 }
 
-fn resource(file: &File<'_>, node: &Resource) -> TokenStream {
+/// A resource's items: its struct and its methods.
+fn resource(file: &File<'_>, node: &Resource) -> Vec<TokenStream> {
     let ty = ident(&node.type_name);
     let fields = node.captured.iter().enumerate().map(|(i, param_ty)| {
         let id = captured_field(i);
         let stored = file.ty(param_ty);
         quote!(#id: #stored,)
     });
-    let accessors = node
+    let nodes = &file.api.resources.nodes;
+    let accessors: Vec<TokenStream> = node
         .accessors
         .iter()
-        .map(|a| accessor(file, a, node.captured.len(), false));
-    let methods = node.methods.iter().map(|m| method(file, m, node));
+        .map(|a| {
+            let gate = &nodes[a.target.0].gate;
+            file.gated(gate, || vec![accessor(file, a, node.captured.len(), false)])
+        })
+        .collect();
+    let methods: Vec<TokenStream> = node
+        .methods
+        .iter()
+        .map(|m| {
+            let gate = &file.api.operations[m.operation.0].gate;
+            file.gated(gate, || vec![method(file, m, node)])
+        })
+        .collect();
     let doc = format!(
         " The `{}` resource, reached with `.{}`; its methods return request builders.",
         node.path, node.call,
     );
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        pub struct #ty<'a> {
-            client: &'a super::Client,
-            #(#fields)*
-        }
-
-        impl<'a> #ty<'a> {
-            #(#accessors)*
-            #(#methods)*
-        }
-    }
+    vec![
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub struct #ty<'a> {
+                client: &'a super::Client,
+                #(#fields)*
+            }
+        },
+        quote! {
+            impl<'a> #ty<'a> {
+                #(#accessors)*
+                #(#methods)*
+            }
+        },
+    ]
 }
 
 /// A resource method: the operation's `Client` method with the captured path parameters

@@ -14,17 +14,19 @@ pub(crate) fn spec_examples(api: &Api) -> TokenStream {
         .examples
         .iter()
         .map(|example| {
-            let name = ident(&example.test_name);
-            let ty = file.ty(&example.ty);
-            let check = file.runtime("check_example");
-            let pointer = &example.pointer;
-            let json = serde_json::to_string(&example.value).unwrap_or_default();
-            quote! {
-                #[test]
-                fn #name() {
-                    #check::<#ty>(#pointer, #json);
-                }
-            }
+            file.gated(&example.gate, || {
+                let name = ident(&example.test_name);
+                let ty = file.ty(&example.ty);
+                let check = file.runtime("check_example");
+                let pointer = &example.pointer;
+                let json = serde_json::to_string(&example.value).unwrap_or_default();
+                vec![quote! {
+                    #[test]
+                    fn #name() {
+                        #check::<#ty>(#pointer, #json);
+                    }
+                }]
+            })
         })
         .collect();
     let uses = file.use_lines();

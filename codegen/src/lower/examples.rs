@@ -8,7 +8,7 @@
 use super::refs::{Step, follow};
 use crate::error::Note;
 use crate::ir::{
-    Example, Operation, ParamLocation, ResponseKind, TypeDef, TypeId, TypeKind, TypeRef,
+    Example, Gate, Operation, ParamLocation, ResponseKind, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::names::{Scope, value_name};
 use crate::pointer::{escape_token as escape_pointer_token, unescape_token};
@@ -237,6 +237,7 @@ fn schema_examples(schema: &Value, pointer: &str, ty: &TypeRef, out: &mut Vec<Ex
             test_name: String::new(),
             ty: ty.clone(),
             value: value.clone(),
+            gate: Gate::Always,
         });
     }
 }
@@ -249,6 +250,7 @@ fn media_examples(media: &Value, pointer: &str, ty: &TypeRef, doc: &Value, out: 
             test_name: String::new(),
             ty: ty.clone(),
             value: value.clone(),
+            gate: Gate::Always,
         });
     }
     if let Some(examples) = media.get("examples").and_then(Value::as_object) {
@@ -264,6 +266,7 @@ fn media_examples(media: &Value, pointer: &str, ty: &TypeRef, doc: &Value, out: 
                     test_name: String::new(),
                     ty: ty.clone(),
                     value: value.clone(),
+                    gate: Gate::Always,
                 });
             }
         }

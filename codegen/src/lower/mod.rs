@@ -12,6 +12,7 @@ mod all_of;
 mod bodies;
 mod cycles;
 mod examples;
+mod features;
 mod inputs;
 mod media;
 mod operations;
@@ -27,7 +28,8 @@ mod unions;
 
 use crate::error::{Diagnostic, Error, Note};
 use crate::ir::{
-    Api, Auth, BodyKind, CrateManifest, Environment, Operation, RuntimeDependency, TypeDef, TypeId,
+    Api, Auth, BodyKind, CrateManifest, Environment, Gate, Operation, RuntimeDependency, TypeDef,
+    TypeId,
 };
 use crate::names::Scope;
 use crate::pointer::Pointer;
@@ -71,8 +73,16 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let types = types::renumber(arena, &keep, &mut operations, &mut components);
     let pages = pagination::paginate(&types, &mut operations);
     inputs::decide(&types, &mut operations);
-    let resources = resources::resources(&operations);
-    let examples = examples::collect(spec, &components, &types, &operations, &mut notes);
+    let mut resources = resources::resources(&operations);
+    let mut examples = examples::collect(spec, &components, &types, &operations, &mut notes);
+    let mut types = types;
+    let (features, other_types_feature) = features::decide(
+        config.features,
+        &mut types,
+        &mut operations,
+        &mut resources,
+        &mut examples,
+    );
     let runtime_features = runtime_features(&operations);
     let standalone = config.standalone.as_ref().map(|s| manifest(spec, s));
     notes.sort();
@@ -94,6 +104,9 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             resources,
             examples,
             runtime_features,
+            features,
+            serde_feature: features::SERDE_FEATURE.to_owned(),
+            other_types_feature,
             standalone,
         },
         notes,
@@ -209,6 +222,9 @@ impl<'a> Cx<'a> {
             doc,
             pointer: pointer.to_string(),
             kind,
+            gate: Gate::Always,
+            sent: false,
+            received: false,
         });
     }
 

@@ -4,7 +4,7 @@
 use super::Cx;
 use crate::error::Diagnostic;
 use crate::ir::{
-    HttpMethod, MockMatcher, Operation, Param, ParamLocation, PathSegment, PathTemplate,
+    Gate, HttpMethod, MockMatcher, Operation, Param, ParamLocation, PathSegment, PathTemplate,
 };
 use crate::names::{self, Namespace};
 use crate::pointer::Pointer;
@@ -326,6 +326,7 @@ impl<'a> Cx<'a> {
             fixed_query,
             mock_matchers: Vec::new(),
             pointer: pointer.to_string(),
+            gate: Gate::Always,
         })
     }
 

@@ -14,8 +14,8 @@
 
 use super::schemas::non_null;
 use crate::ir::{
-    Accessor, HttpMethod, Operation, OperationId, PathSegment, PathTemplate, Resource, ResourceId,
-    ResourceMethod, Resources, ResponseKind, TypeRef,
+    Accessor, Gate, HttpMethod, Operation, OperationId, PathSegment, PathTemplate, Resource,
+    ResourceId, ResourceMethod, Resources, ResponseKind, TypeRef,
 };
 use crate::names::{self, Namespace, Scope, type_name, value_name};
 use std::collections::HashSet;
@@ -408,6 +408,7 @@ fn flatten(
         captured: captured.clone(),
         accessors: Vec::new(),
         methods: Vec::new(),
+        gate: Gate::Always,
     });
     let mut scope = names::scope(Namespace::Resource);
     let mut accessors = Vec::new();

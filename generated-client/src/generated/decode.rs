@@ -105,6 +105,7 @@ impl<'de> runtime::DecodeMap<'de> for models::DeleteCertificateResponse {
         })
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for models::Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -112,6 +113,7 @@ impl<'de> serde::Deserialize<'de> for models::Error {
         deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> runtime::DecodeMap<'de> for models::Error {
     const EXPECTING: &'static str = "a `Error` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -138,6 +140,7 @@ impl<'de> runtime::DecodeMap<'de> for models::Error {
         })
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for models::ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,6 +148,7 @@ impl<'de> serde::Deserialize<'de> for models::ErrorResponse {
         deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> runtime::DecodeMap<'de> for models::ErrorResponse {
     const EXPECTING: &'static str = "a `ErrorResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -234,6 +238,7 @@ impl<'de> runtime::DecodeMap<'de> for models::ListProjectCertificatesResponse {
         })
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for models::ModifyCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,6 +246,7 @@ impl<'de> serde::Deserialize<'de> for models::ModifyCertificateRequest {
         deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> runtime::DecodeMap<'de> for models::ModifyCertificateRequest {
     const EXPECTING: &'static str = "a `ModifyCertificateRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -512,6 +518,7 @@ impl<'de> runtime::DecodeMap<'de> for models::OrganizationProjectCertificateDeta
         })
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for models::ToggleCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -519,6 +526,7 @@ impl<'de> serde::Deserialize<'de> for models::ToggleCertificatesRequest {
         deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> runtime::DecodeMap<'de> for models::ToggleCertificatesRequest {
     const EXPECTING: &'static str = "a `ToggleCertificatesRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -536,6 +544,7 @@ impl<'de> runtime::DecodeMap<'de> for models::ToggleCertificatesRequest {
         })
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for models::UploadCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -543,6 +552,7 @@ impl<'de> serde::Deserialize<'de> for models::UploadCertificateRequest {
         deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
     }
 }
+#[cfg(any(test, feature = "serde-both"))]
 impl<'de> runtime::DecodeMap<'de> for models::UploadCertificateRequest {
     const EXPECTING: &'static str = "a `UploadCertificateRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

@@ -13,7 +13,8 @@
 )]
 use apigen_runtime::__private as runtime;
 /// Represents an individual `certificate` uploaded to the organization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct Certificate {
     /// The object type.
     ///
@@ -30,7 +31,10 @@ pub struct Certificate {
     /// The `certificate_details` property.
     pub certificate_details: CertificateDetails,
     /// Whether the certificate is currently active at the specified scope. Not returned when getting details for a specific certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub active: Option<bool>,
 }
 /// The constant `certificate.deleted`.
@@ -59,16 +63,26 @@ impl CertificateDeleted {
 }
 runtime::string_enum!(CertificateDeleted);
 /// The `certificate_details` property of `Certificate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct CertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub valid_at: Option<i64>,
     /// The Unix timestamp (in seconds) of when the certificate expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub expires_at: Option<i64>,
     /// The content of the certificate in PEM format.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub content: Option<String>,
 }
 /// The object type.
@@ -110,7 +124,8 @@ impl CertificateObject {
 }
 runtime::string_enum!(CertificateObject);
 /// Confirms that a certificate was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct DeleteCertificateResponse {
     /// The object type, must be `certificate.deleted`.
     pub object: CertificateDeleted,
@@ -118,7 +133,8 @@ pub struct DeleteCertificateResponse {
     pub id: String,
 }
 /// The details of an error returned by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct Error {
     /// A machine-readable error code, if any.
     pub code: Option<String>,
@@ -130,7 +146,8 @@ pub struct Error {
     pub r#type: String,
 }
 /// The body of an error response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct ErrorResponse {
     /// The `error` property.
     pub error: Error,
@@ -186,7 +203,8 @@ impl List {
 }
 runtime::string_enum!(List);
 /// A page of the certificates configured for the organization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct ListCertificatesResponse {
     /// The certificates on this page.
     pub data: Vec<OrganizationCertificate>,
@@ -200,7 +218,8 @@ pub struct ListCertificatesResponse {
     pub object: List,
 }
 /// A page of the certificates configured for a project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct ListProjectCertificatesResponse {
     /// The certificates on this page.
     pub data: Vec<OrganizationProjectCertificate>,
@@ -249,7 +268,8 @@ impl Order {
 }
 runtime::string_enum!(Order);
 /// Represents an individual certificate configured at the organization level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationCertificate {
     /// The object type, which is always `organization.certificate`.
     pub object: OrganizationCertificateObject,
@@ -290,7 +310,8 @@ impl OrganizationCertificateActivation {
 }
 runtime::string_enum!(OrganizationCertificateActivation);
 /// The certificates activated at the organization level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationCertificateActivationResponse {
     /// The organization certificate activation result type.
     pub object: OrganizationCertificateActivation,
@@ -323,7 +344,8 @@ impl OrganizationCertificateDeactivation {
 }
 runtime::string_enum!(OrganizationCertificateDeactivation);
 /// The certificates deactivated at the organization level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationCertificateDeactivationResponse {
     /// The organization certificate deactivation result type.
     pub object: OrganizationCertificateDeactivation,
@@ -331,13 +353,20 @@ pub struct OrganizationCertificateDeactivationResponse {
     pub data: Vec<OrganizationCertificate>,
 }
 /// The `certificate_details` property of `OrganizationCertificate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub valid_at: Option<i64>,
     /// The Unix timestamp (in seconds) of when the certificate expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub expires_at: Option<i64>,
 }
 /// The constant `organization.certificate`.
@@ -366,7 +395,8 @@ impl OrganizationCertificateObject {
 }
 runtime::string_enum!(OrganizationCertificateObject);
 /// Represents an individual certificate configured at the project level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationProjectCertificate {
     /// The object type, which is always `organization.project.certificate`.
     pub object: OrganizationProjectCertificateObject,
@@ -407,7 +437,8 @@ impl OrganizationProjectCertificateActivation {
 }
 runtime::string_enum!(OrganizationProjectCertificateActivation);
 /// The certificates activated at the project level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationProjectCertificateActivationResponse {
     /// The project certificate activation result type.
     pub object: OrganizationProjectCertificateActivation,
@@ -440,7 +471,8 @@ impl OrganizationProjectCertificateDeactivation {
 }
 runtime::string_enum!(OrganizationProjectCertificateDeactivation);
 /// The certificates deactivated at the project level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationProjectCertificateDeactivationResponse {
     /// The project certificate deactivation result type.
     pub object: OrganizationProjectCertificateDeactivation,
@@ -448,13 +480,20 @@ pub struct OrganizationProjectCertificateDeactivationResponse {
     pub data: Vec<OrganizationProjectCertificate>,
 }
 /// The `certificate_details` property of `OrganizationProjectCertificate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
 pub struct OrganizationProjectCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub valid_at: Option<i64>,
     /// The Unix timestamp (in seconds) of when the certificate expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "serde-both"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub expires_at: Option<i64>,
 }
 /// The constant `organization.project.certificate`.
