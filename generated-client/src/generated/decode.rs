@@ -4,25 +4,24 @@
 //! How the models are read from JSON: each struct's fields from the object's entries,
 //! each discriminated union by its tag. Separate from `models` so that the types come
 //! first there.
-use super::models;
-use apigen_runtime::__private as runtime;
-impl<'de> serde::Deserialize<'de> for models::Certificate {
+impl<'de> serde::Deserialize<'de> for super::models::Certificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::Certificate {
+impl<'de> apigen_runtime::__private::DecodeMap<'de> for super::models::Certificate {
     const EXPECTING: &'static str = "a `Certificate` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::CertificateObject> = None;
+        let mut object: Option<super::models::CertificateObject> = None;
         let mut id: Option<String> = None;
         let mut name: Option<String> = None;
         let mut created_at: Option<i64> = None;
-        let mut certificate_details: Option<models::CertificateDetails> = None;
+        let mut certificate_details: Option<super::models::CertificateDetails> = None;
         let mut active: Option<bool> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "object" => object = Some(map.next_value()?),
                 "id" => id = Some(map.next_value()?),
@@ -35,12 +34,12 @@ impl<'de> runtime::DecodeMap<'de> for models::Certificate {
                 }
             }
         }
-        Ok(models::Certificate {
-            object: runtime::required(object, "object")?,
-            id: runtime::required(id, "id")?,
+        Ok(super::models::Certificate {
+            object: apigen_runtime::__private::required(object, "object")?,
+            id: apigen_runtime::__private::required(id, "id")?,
             name,
-            created_at: runtime::required(created_at, "created_at")?,
-            certificate_details: runtime::required(
+            created_at: apigen_runtime::__private::required(created_at, "created_at")?,
+            certificate_details: apigen_runtime::__private::required(
                 certificate_details,
                 "certificate_details",
             )?,
@@ -48,20 +47,22 @@ impl<'de> runtime::DecodeMap<'de> for models::Certificate {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for models::CertificateDetails {
+impl<'de> serde::Deserialize<'de> for super::models::CertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::CertificateDetails {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::CertificateDetails {
     const EXPECTING: &'static str = "a `CertificateDetails` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut valid_at: Option<i64> = None;
         let mut expires_at: Option<i64> = None;
         let mut content: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "valid_at" => valid_at = map.next_value()?,
                 "expires_at" => expires_at = map.next_value()?,
@@ -71,26 +72,28 @@ impl<'de> runtime::DecodeMap<'de> for models::CertificateDetails {
                 }
             }
         }
-        Ok(models::CertificateDetails {
+        Ok(super::models::CertificateDetails {
             valid_at,
             expires_at,
             content,
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for models::DeleteCertificateResponse {
+impl<'de> serde::Deserialize<'de> for super::models::DeleteCertificateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::DeleteCertificateResponse {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::DeleteCertificateResponse {
     const EXPECTING: &'static str = "a `DeleteCertificateResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::CertificateDeleted> = None;
+        let mut object: Option<super::models::CertificateDeleted> = None;
         let mut id: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "object" => object = Some(map.next_value()?),
                 "id" => id = Some(map.next_value()?),
@@ -99,29 +102,30 @@ impl<'de> runtime::DecodeMap<'de> for models::DeleteCertificateResponse {
                 }
             }
         }
-        Ok(models::DeleteCertificateResponse {
-            object: runtime::required(object, "object")?,
-            id: runtime::required(id, "id")?,
+        Ok(super::models::DeleteCertificateResponse {
+            object: apigen_runtime::__private::required(object, "object")?,
+            id: apigen_runtime::__private::required(id, "id")?,
         })
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> serde::Deserialize<'de> for models::Error {
+impl<'de> serde::Deserialize<'de> for super::models::Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> runtime::DecodeMap<'de> for models::Error {
+impl<'de> apigen_runtime::__private::DecodeMap<'de> for super::models::Error {
     const EXPECTING: &'static str = "a `Error` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut code: Option<String> = None;
         let mut message: Option<String> = None;
         let mut param: Option<String> = None;
         let mut r#type: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "code" => code = map.next_value()?,
                 "message" => message = Some(map.next_value()?),
@@ -132,28 +136,29 @@ impl<'de> runtime::DecodeMap<'de> for models::Error {
                 }
             }
         }
-        Ok(models::Error {
+        Ok(super::models::Error {
             code,
-            message: runtime::required(message, "message")?,
+            message: apigen_runtime::__private::required(message, "message")?,
             param,
-            r#type: runtime::required(r#type, "type")?,
+            r#type: apigen_runtime::__private::required(r#type, "type")?,
         })
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> serde::Deserialize<'de> for models::ErrorResponse {
+impl<'de> serde::Deserialize<'de> for super::models::ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> runtime::DecodeMap<'de> for models::ErrorResponse {
+impl<'de> apigen_runtime::__private::DecodeMap<'de> for super::models::ErrorResponse {
     const EXPECTING: &'static str = "a `ErrorResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut error: Option<models::Error> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        let mut error: Option<super::models::Error> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "error" => error = Some(map.next_value()?),
                 _ => {
@@ -161,27 +166,29 @@ impl<'de> runtime::DecodeMap<'de> for models::ErrorResponse {
                 }
             }
         }
-        Ok(models::ErrorResponse {
-            error: runtime::required(error, "error")?,
+        Ok(super::models::ErrorResponse {
+            error: apigen_runtime::__private::required(error, "error")?,
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for models::ListCertificatesResponse {
+impl<'de> serde::Deserialize<'de> for super::models::ListCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::ListCertificatesResponse {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::ListCertificatesResponse {
     const EXPECTING: &'static str = "a `ListCertificatesResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut data: Option<Vec<models::OrganizationCertificate>> = None;
+        let mut data: Option<Vec<super::models::OrganizationCertificate>> = None;
         let mut first_id: Option<String> = None;
         let mut last_id: Option<String> = None;
         let mut has_more: Option<bool> = None;
-        let mut object: Option<models::List> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        let mut object: Option<super::models::List> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "data" => data = Some(map.next_value()?),
                 "first_id" => first_id = map.next_value()?,
@@ -193,31 +200,33 @@ impl<'de> runtime::DecodeMap<'de> for models::ListCertificatesResponse {
                 }
             }
         }
-        Ok(models::ListCertificatesResponse {
-            data: runtime::required(data, "data")?,
+        Ok(super::models::ListCertificatesResponse {
+            data: apigen_runtime::__private::required(data, "data")?,
             first_id,
             last_id,
-            has_more: runtime::required(has_more, "has_more")?,
-            object: runtime::required(object, "object")?,
+            has_more: apigen_runtime::__private::required(has_more, "has_more")?,
+            object: apigen_runtime::__private::required(object, "object")?,
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for models::ListProjectCertificatesResponse {
+impl<'de> serde::Deserialize<'de> for super::models::ListProjectCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::ListProjectCertificatesResponse {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::ListProjectCertificatesResponse {
     const EXPECTING: &'static str = "a `ListProjectCertificatesResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut data: Option<Vec<models::OrganizationProjectCertificate>> = None;
+        let mut data: Option<Vec<super::models::OrganizationProjectCertificate>> = None;
         let mut first_id: Option<String> = None;
         let mut last_id: Option<String> = None;
         let mut has_more: Option<bool> = None;
-        let mut object: Option<models::List> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        let mut object: Option<super::models::List> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "data" => data = Some(map.next_value()?),
                 "first_id" => first_id = map.next_value()?,
@@ -229,29 +238,31 @@ impl<'de> runtime::DecodeMap<'de> for models::ListProjectCertificatesResponse {
                 }
             }
         }
-        Ok(models::ListProjectCertificatesResponse {
-            data: runtime::required(data, "data")?,
+        Ok(super::models::ListProjectCertificatesResponse {
+            data: apigen_runtime::__private::required(data, "data")?,
             first_id,
             last_id,
-            has_more: runtime::required(has_more, "has_more")?,
-            object: runtime::required(object, "object")?,
+            has_more: apigen_runtime::__private::required(has_more, "has_more")?,
+            object: apigen_runtime::__private::required(object, "object")?,
         })
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> serde::Deserialize<'de> for models::ModifyCertificateRequest {
+impl<'de> serde::Deserialize<'de> for super::models::ModifyCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> runtime::DecodeMap<'de> for models::ModifyCertificateRequest {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::ModifyCertificateRequest {
     const EXPECTING: &'static str = "a `ModifyCertificateRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "name" => name = map.next_value()?,
                 _ => {
@@ -259,155 +270,32 @@ impl<'de> runtime::DecodeMap<'de> for models::ModifyCertificateRequest {
                 }
             }
         }
-        Ok(models::ModifyCertificateRequest {
+        Ok(super::models::ModifyCertificateRequest {
             name,
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for models::OrganizationCertificate {
+impl<'de> serde::Deserialize<'de> for super::models::OrganizationCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::OrganizationCertificate {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationCertificate {
     const EXPECTING: &'static str = "a `OrganizationCertificate` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::OrganizationCertificateObject> = None;
-        let mut id: Option<String> = None;
-        let mut name: Option<String> = None;
-        let mut created_at: Option<i64> = None;
-        let mut certificate_details: Option<models::OrganizationCertificateDetails> = None;
-        let mut active: Option<bool> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => object = Some(map.next_value()?),
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value()?,
-                "created_at" => created_at = Some(map.next_value()?),
-                "certificate_details" => certificate_details = Some(map.next_value()?),
-                "active" => active = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(models::OrganizationCertificate {
-            object: runtime::required(object, "object")?,
-            id: runtime::required(id, "id")?,
-            name,
-            created_at: runtime::required(created_at, "created_at")?,
-            certificate_details: runtime::required(
-                certificate_details,
-                "certificate_details",
-            )?,
-            active: runtime::required(active, "active")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for models::OrganizationCertificateActivationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for models::OrganizationCertificateActivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationCertificateActivationResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::OrganizationCertificateActivation> = None;
-        let mut data: Option<Vec<models::OrganizationCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => object = Some(map.next_value()?),
-                "data" => data = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(models::OrganizationCertificateActivationResponse {
-            object: runtime::required(object, "object")?,
-            data: runtime::required(data, "data")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for models::OrganizationCertificateDeactivationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de>
-for models::OrganizationCertificateDeactivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationCertificateDeactivationResponse` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::OrganizationCertificateDeactivation> = None;
-        let mut data: Option<Vec<models::OrganizationCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "object" => object = Some(map.next_value()?),
-                "data" => data = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(models::OrganizationCertificateDeactivationResponse {
-            object: runtime::required(object, "object")?,
-            data: runtime::required(data, "data")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for models::OrganizationCertificateDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for models::OrganizationCertificateDetails {
-    const EXPECTING: &'static str = "a `OrganizationCertificateDetails` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut valid_at: Option<i64> = None;
-        let mut expires_at: Option<i64> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
-            match key.as_str() {
-                "valid_at" => valid_at = map.next_value()?,
-                "expires_at" => expires_at = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(models::OrganizationCertificateDetails {
-            valid_at,
-            expires_at,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for models::OrganizationProjectCertificate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
-    }
-}
-impl<'de> runtime::DecodeMap<'de> for models::OrganizationProjectCertificate {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificate` object";
-    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::OrganizationProjectCertificateObject> = None;
+        let mut object: Option<super::models::OrganizationCertificateObject> = None;
         let mut id: Option<String> = None;
         let mut name: Option<String> = None;
         let mut created_at: Option<i64> = None;
         let mut certificate_details: Option<
-            models::OrganizationProjectCertificateDetails,
+            super::models::OrganizationCertificateDetails,
         > = None;
         let mut active: Option<bool> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "object" => object = Some(map.next_value()?),
                 "id" => id = Some(map.next_value()?),
@@ -420,34 +308,35 @@ impl<'de> runtime::DecodeMap<'de> for models::OrganizationProjectCertificate {
                 }
             }
         }
-        Ok(models::OrganizationProjectCertificate {
-            object: runtime::required(object, "object")?,
-            id: runtime::required(id, "id")?,
+        Ok(super::models::OrganizationCertificate {
+            object: apigen_runtime::__private::required(object, "object")?,
+            id: apigen_runtime::__private::required(id, "id")?,
             name,
-            created_at: runtime::required(created_at, "created_at")?,
-            certificate_details: runtime::required(
+            created_at: apigen_runtime::__private::required(created_at, "created_at")?,
+            certificate_details: apigen_runtime::__private::required(
                 certificate_details,
                 "certificate_details",
             )?,
-            active: runtime::required(active, "active")?,
+            active: apigen_runtime::__private::required(active, "active")?,
         })
     }
 }
 impl<'de> serde::Deserialize<'de>
-for models::OrganizationProjectCertificateActivationResponse {
+for super::models::OrganizationCertificateActivationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de>
-for models::OrganizationProjectCertificateActivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificateActivationResponse` object";
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationCertificateActivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationCertificateActivationResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::OrganizationProjectCertificateActivation> = None;
-        let mut data: Option<Vec<models::OrganizationProjectCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        let mut object: Option<super::models::OrganizationCertificateActivation> = None;
+        let mut data: Option<Vec<super::models::OrganizationCertificate>> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "object" => object = Some(map.next_value()?),
                 "data" => data = Some(map.next_value()?),
@@ -456,27 +345,28 @@ for models::OrganizationProjectCertificateActivationResponse {
                 }
             }
         }
-        Ok(models::OrganizationProjectCertificateActivationResponse {
-            object: runtime::required(object, "object")?,
-            data: runtime::required(data, "data")?,
+        Ok(super::models::OrganizationCertificateActivationResponse {
+            object: apigen_runtime::__private::required(object, "object")?,
+            data: apigen_runtime::__private::required(data, "data")?,
         })
     }
 }
 impl<'de> serde::Deserialize<'de>
-for models::OrganizationProjectCertificateDeactivationResponse {
+for super::models::OrganizationCertificateDeactivationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de>
-for models::OrganizationProjectCertificateDeactivationResponse {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDeactivationResponse` object";
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationCertificateDeactivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationCertificateDeactivationResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object: Option<models::OrganizationProjectCertificateDeactivation> = None;
-        let mut data: Option<Vec<models::OrganizationProjectCertificate>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        let mut object: Option<super::models::OrganizationCertificateDeactivation> = None;
+        let mut data: Option<Vec<super::models::OrganizationCertificate>> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "object" => object = Some(map.next_value()?),
                 "data" => data = Some(map.next_value()?),
@@ -485,25 +375,27 @@ for models::OrganizationProjectCertificateDeactivationResponse {
                 }
             }
         }
-        Ok(models::OrganizationProjectCertificateDeactivationResponse {
-            object: runtime::required(object, "object")?,
-            data: runtime::required(data, "data")?,
+        Ok(super::models::OrganizationCertificateDeactivationResponse {
+            object: apigen_runtime::__private::required(object, "object")?,
+            data: apigen_runtime::__private::required(data, "data")?,
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for models::OrganizationProjectCertificateDetails {
+impl<'de> serde::Deserialize<'de> for super::models::OrganizationCertificateDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-impl<'de> runtime::DecodeMap<'de> for models::OrganizationProjectCertificateDetails {
-    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDetails` object";
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationCertificateDetails {
+    const EXPECTING: &'static str = "a `OrganizationCertificateDetails` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut valid_at: Option<i64> = None;
         let mut expires_at: Option<i64> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "valid_at" => valid_at = map.next_value()?,
                 "expires_at" => expires_at = map.next_value()?,
@@ -512,26 +404,168 @@ impl<'de> runtime::DecodeMap<'de> for models::OrganizationProjectCertificateDeta
                 }
             }
         }
-        Ok(models::OrganizationProjectCertificateDetails {
+        Ok(super::models::OrganizationCertificateDetails {
+            valid_at,
+            expires_at,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for super::models::OrganizationProjectCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationProjectCertificate {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificate` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut object: Option<super::models::OrganizationProjectCertificateObject> = None;
+        let mut id: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut created_at: Option<i64> = None;
+        let mut certificate_details: Option<
+            super::models::OrganizationProjectCertificateDetails,
+        > = None;
+        let mut active: Option<bool> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
+            match key.as_str() {
+                "object" => object = Some(map.next_value()?),
+                "id" => id = Some(map.next_value()?),
+                "name" => name = map.next_value()?,
+                "created_at" => created_at = Some(map.next_value()?),
+                "certificate_details" => certificate_details = Some(map.next_value()?),
+                "active" => active = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(super::models::OrganizationProjectCertificate {
+            object: apigen_runtime::__private::required(object, "object")?,
+            id: apigen_runtime::__private::required(id, "id")?,
+            name,
+            created_at: apigen_runtime::__private::required(created_at, "created_at")?,
+            certificate_details: apigen_runtime::__private::required(
+                certificate_details,
+                "certificate_details",
+            )?,
+            active: apigen_runtime::__private::required(active, "active")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for super::models::OrganizationProjectCertificateActivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationProjectCertificateActivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificateActivationResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut object: Option<
+            super::models::OrganizationProjectCertificateActivation,
+        > = None;
+        let mut data: Option<Vec<super::models::OrganizationProjectCertificate>> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
+            match key.as_str() {
+                "object" => object = Some(map.next_value()?),
+                "data" => data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(super::models::OrganizationProjectCertificateActivationResponse {
+            object: apigen_runtime::__private::required(object, "object")?,
+            data: apigen_runtime::__private::required(data, "data")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for super::models::OrganizationProjectCertificateDeactivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationProjectCertificateDeactivationResponse {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDeactivationResponse` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut object: Option<
+            super::models::OrganizationProjectCertificateDeactivation,
+        > = None;
+        let mut data: Option<Vec<super::models::OrganizationProjectCertificate>> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
+            match key.as_str() {
+                "object" => object = Some(map.next_value()?),
+                "data" => data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(super::models::OrganizationProjectCertificateDeactivationResponse {
+            object: apigen_runtime::__private::required(object, "object")?,
+            data: apigen_runtime::__private::required(data, "data")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for super::models::OrganizationProjectCertificateDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
+    }
+}
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::OrganizationProjectCertificateDetails {
+    const EXPECTING: &'static str = "a `OrganizationProjectCertificateDetails` object";
+    fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut valid_at: Option<i64> = None;
+        let mut expires_at: Option<i64> = None;
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
+            match key.as_str() {
+                "valid_at" => valid_at = map.next_value()?,
+                "expires_at" => expires_at = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(super::models::OrganizationProjectCertificateDetails {
             valid_at,
             expires_at,
         })
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> serde::Deserialize<'de> for models::ToggleCertificatesRequest {
+impl<'de> serde::Deserialize<'de> for super::models::ToggleCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> runtime::DecodeMap<'de> for models::ToggleCertificatesRequest {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::ToggleCertificatesRequest {
     const EXPECTING: &'static str = "a `ToggleCertificatesRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut certificate_ids: Option<Vec<String>> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "certificate_ids" => certificate_ids = Some(map.next_value()?),
                 _ => {
@@ -539,26 +573,31 @@ impl<'de> runtime::DecodeMap<'de> for models::ToggleCertificatesRequest {
                 }
             }
         }
-        Ok(models::ToggleCertificatesRequest {
-            certificate_ids: runtime::required(certificate_ids, "certificate_ids")?,
+        Ok(super::models::ToggleCertificatesRequest {
+            certificate_ids: apigen_runtime::__private::required(
+                certificate_ids,
+                "certificate_ids",
+            )?,
         })
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> serde::Deserialize<'de> for models::UploadCertificateRequest {
+impl<'de> serde::Deserialize<'de> for super::models::UploadCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(runtime::StructVisitor::<Self>::new())
+        deserializer
+            .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
 #[cfg(any(test, feature = "serde-both"))]
-impl<'de> runtime::DecodeMap<'de> for models::UploadCertificateRequest {
+impl<'de> apigen_runtime::__private::DecodeMap<'de>
+for super::models::UploadCertificateRequest {
     const EXPECTING: &'static str = "a `UploadCertificateRequest` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut name: Option<String> = None;
         let mut certificate: Option<String> = None;
-        while let Some(key) = map.next_key::<runtime::Key<'de>>()? {
+        while let Some(key) = map.next_key::<apigen_runtime::__private::Key<'de>>()? {
             match key.as_str() {
                 "name" => name = map.next_value()?,
                 "certificate" => certificate = Some(map.next_value()?),
@@ -567,9 +606,9 @@ impl<'de> runtime::DecodeMap<'de> for models::UploadCertificateRequest {
                 }
             }
         }
-        Ok(models::UploadCertificateRequest {
+        Ok(super::models::UploadCertificateRequest {
             name,
-            certificate: runtime::required(certificate, "certificate")?,
+            certificate: apigen_runtime::__private::required(certificate, "certificate")?,
         })
     }
 }
