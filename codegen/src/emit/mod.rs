@@ -22,16 +22,35 @@ use std::cell::RefCell;
 
 pub(crate) use docs::doc_attrs;
 
+/// One generated module: its file name and its emitter.
+type Emitter = fn(&Api) -> TokenStream;
+
+/// The generated modules, largest first (the order in which they are emitted, so that the
+/// threads finish together); the output lists them in `MODULE_ORDER`.
+const MODULES: &[(&str, Emitter)] = &[
+    ("models.rs", models::models),
+    ("decode.rs", decode::decode),
+    ("builders.rs", builders::builders),
+    ("mock.rs", mock::mock),
+    ("resources.rs", resources::resources),
+    ("spec_examples.rs", spec_examples::spec_examples),
+    ("mod.rs", module_root),
+];
+
+/// The order of the modules in the output.
+const MODULE_ORDER: &[&str] = &[
+    "mod.rs",
+    "models.rs",
+    "decode.rs",
+    "builders.rs",
+    "resources.rs",
+    "mock.rs",
+    "spec_examples.rs",
+];
+
 pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
-    let modules = vec![
-        render("mod.rs", module_root(api))?,
-        render("models.rs", models::models(api))?,
-        render("decode.rs", decode::decode(api))?,
-        render("builders.rs", builders::builders(api))?,
-        render("resources.rs", resources::resources(api))?,
-        render("mock.rs", mock::mock(api))?,
-        render("spec_examples.rs", spec_examples::spec_examples(api))?,
-    ];
+    let mut modules = render_all(api)?;
+    modules.sort_by_key(|f| MODULE_ORDER.iter().position(|m| *m == f.path));
     let Some(manifest) = &api.standalone else {
         return Ok(modules);
     };
@@ -48,6 +67,54 @@ pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
     }));
     Ok(files)
 }
+
+/// Emits and renders every module, on as many threads as the machine has cores (each
+/// module is independent: the IR is shared, read-only).
+fn render_all(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MODULES.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((path, emitter)) = MODULES.get(i) else {
+                return done;
+            };
+            done.push(render(path, emitter(api)));
+        }
+    };
+    let results: Vec<Result<GeneratedFile, Error>> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            // Threads that cannot be started leave their share to the others, and to this
+            // one; a panic on a thread is a panic here (the generator never hides one).
+            let handles: Vec<_> = (1..threads)
+                .filter_map(|_| {
+                    std::thread::Builder::new()
+                        .stack_size(STACK_SIZE)
+                        .spawn_scoped(scope, work)
+                        .ok()
+                })
+                .collect();
+            let mut results = work();
+            for handle in handles {
+                match handle.join() {
+                    Ok(done) => results.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            results
+        })
+    };
+    results.into_iter().collect()
+}
+
+/// The stack of each rendering thread: deeply nested specs make deeply nested tokens
+/// (`cargo xtask codegen` itself runs the generator on a 256 MiB stack).
+const STACK_SIZE: usize = 256 << 20;
 
 /// The crate every generated file reaches the runtime through.
 const RUNTIME_CRATE: &str = "apigen_runtime";
