@@ -44,6 +44,9 @@ pub struct Api {
     pub other_types_feature: Option<String>,
     /// The crate around the generated modules, when the output is a crate of its own.
     pub standalone: Option<CrateManifest>,
+    /// The comment lines (without the comment marker) that open every generated file: what
+    /// wrote it, from which spec, and how to write it again.
+    pub header: Vec<String>,
 }
 
 /// A generated crate's own manifest.

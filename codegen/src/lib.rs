@@ -75,6 +75,19 @@ pub struct Standalone {
     /// A path to the runtime crate to build against, beside the version (this repository's
     /// copy, while the runtime is not published).
     pub runtime_path: Option<String>,
+    /// The spec as the maintainer named it, and the command that generates the crate
+    /// again: every generated file's header names both.
+    pub source: Option<Source>,
+}
+
+/// Where a standalone crate came from, for the header of its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The spec's path as given (`openapi/petstore.yaml`).
+    pub spec: String,
+    /// The command line that writes the crate again
+    /// (`cargo xtask codegen --spec openapi/petstore.yaml --out petstore`).
+    pub command: String,
 }
 
 /// A subset of the operations: those matching any listed tag, path prefix or operationId.

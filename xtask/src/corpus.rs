@@ -1111,7 +1111,10 @@ fn cargo() -> PathBuf {
 }
 
 fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+    let dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    // Absolute, since the generator runs in another directory.
+    std::path::absolute(&dir).unwrap_or(dir)
 }
 
 /// The output directory's name for a document id.
@@ -1587,6 +1590,12 @@ fn sweep(
         .collect()
 }
 
+/// `path` relative to `base` when it lies under it, as is otherwise.
+fn relative_to(base: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
 fn generate_one(
     generator: &Path,
     api: &Path,
@@ -1596,10 +1605,15 @@ fn generate_one(
     id: &str,
     timeout_secs: u64,
 ) -> DocResult {
+    // The generator runs in the corpus directory with paths relative to it, so that the
+    // command named in the generated files' headers (and so the crates' digests) is the
+    // same on every machine.
+    let cwd = out_root.parent().unwrap_or(out_root);
     let spec = api.join(format!("{id}.json"));
-    let spec_text = spec.display().to_string();
     let out = out_root.join(dir_name(id));
     let _ = std::fs::remove_dir_all(&out);
+    let (spec, out_arg) = (relative_to(cwd, &spec), relative_to(cwd, &out));
+    let spec_text = spec.display().to_string();
     let stdout_path = logs.join(format!("generate-{worker}.stdout"));
     let stderr_path = logs.join(format!("generate-{worker}.stderr"));
     let failed = |error: String| DocResult {
@@ -1622,7 +1636,8 @@ fn generate_one(
         .arg("--spec")
         .arg(&spec)
         .arg("--out")
-        .arg(&out)
+        .arg(&out_arg)
+        .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::from(stdout_file))
         .stderr(Stdio::from(stderr_file))

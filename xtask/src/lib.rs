@@ -166,6 +166,62 @@ pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
     Ok(out)
 }
 
+impl CodegenArgs {
+    /// The command line that writes the same output again (without `--check`), with the
+    /// paths as given: the header of every file of a standalone crate names it.
+    pub fn command_line(&self) -> String {
+        let mut words = vec!["cargo".to_owned(), "xtask".to_owned(), "codegen".to_owned()];
+        let mut push = |flag: &str, value: &str| {
+            words.push(flag.to_owned());
+            words.push(shell_word(value));
+        };
+        if let Some(spec) = &self.spec {
+            push("--spec", &spec.display().to_string());
+        }
+        if let Some(out) = &self.out {
+            push("--out", &out.display().to_string());
+        }
+        if let Some(name) = &self.name {
+            push("--name", name);
+        }
+        match self.features {
+            codegen::FeatureMode::Auto => {}
+            codegen::FeatureMode::On => push("--features", "on"),
+            codegen::FeatureMode::Off => push("--features", "off"),
+        }
+        if let Some(path) = &self.runtime_path {
+            let path = path
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |p| p.display().to_string());
+            push("--runtime-path", &path);
+        }
+        for tag in &self.selection.tags {
+            push("--tag", tag);
+        }
+        for prefix in &self.selection.path_prefixes {
+            push("--path-prefix", prefix);
+        }
+        for operation in &self.selection.operations {
+            push("--operation", operation);
+        }
+        words.join(" ")
+    }
+}
+
+/// `word` as one word of a POSIX shell command line: as is when it holds nothing the shell
+/// treats specially, in single quotes otherwise.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 fn valid_crate_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
@@ -232,6 +288,14 @@ impl Run {
                 None => Some(self.root.join(RUNTIME_DIR).display().to_string()),
                 Some(path) => path.as_ref().map(|p| p.display().to_string()),
             },
+            source: Some(codegen::Source {
+                spec: self
+                    .args
+                    .spec
+                    .as_ref()
+                    .map_or_else(|| DEFAULT_SPEC.to_owned(), |p| p.display().to_string()),
+                command: self.args.command_line(),
+            }),
         });
         let config = codegen::Config {
             selection: self.args.selection.clone(),

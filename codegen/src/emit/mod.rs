@@ -59,7 +59,7 @@ pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
             path: "Cargo.toml".to_owned(),
             contents: crate_root::manifest(api, manifest),
         },
-        render("src/lib.rs", crate_root::lib(api))?,
+        render(&api.header, "src/lib.rs", crate_root::lib(api))?,
     ];
     files.extend(modules.into_iter().map(|file| GeneratedFile {
         path: format!("src/generated/{}", file.path),
@@ -82,7 +82,7 @@ fn render_all(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
             let Some((path, emitter)) = MODULES.get(i) else {
                 return done;
             };
-            done.push(render(path, emitter(api)));
+            done.push(render(&api.header, path, emitter(api)));
         }
     };
     let results: Vec<Result<GeneratedFile, Error>> = if threads <= 1 {
