@@ -129,7 +129,7 @@ impl<'a> Cx<'a> {
             kind,
             ty,
             optional: !(body.required || flattened),
-            doc: body.description.clone(),
+            doc: super::shapes::doc_text(body.description.as_deref()),
             flattened,
         })
     }

@@ -47,7 +47,7 @@ impl<'a> Cx<'a> {
                 return Response {
                     status: "default".into(),
                     kind,
-                    doc: Some(response.description.trim().to_owned()).filter(|d| !d.is_empty()),
+                    doc: super::shapes::doc_text(Some(&response.description)),
                     also_stream,
                 };
             }
@@ -101,7 +101,7 @@ impl<'a> Cx<'a> {
                 also_stream: false,
             };
         };
-        let doc = Some(first.description.trim().to_owned()).filter(|d| !d.is_empty());
+        let doc = super::shapes::doc_text(Some(&first.description));
         let all_same = lowered.iter().all(|(_, _, k, _)| *k == kind);
         let all_json_or_empty = lowered
             .iter()

@@ -146,6 +146,14 @@ fn object_shape(any: &openapiv3::AnySchema) -> Shape<'_> {
     }
 }
 
+/// Doc text as the IR holds it: trimmed, and `None` rather than blank (a blank description
+/// would leave an item without docs where the emitter has a fallback line for `None`).
+pub(super) fn doc_text(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 /// Doc text for a schema: its description (or title), then its default.
 pub(super) fn schema_doc(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
