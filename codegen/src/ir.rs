@@ -578,6 +578,18 @@ pub struct Response {
     pub also_stream: bool,
 }
 
+impl Response {
+    /// The status a mock server answers a success with: the code the spec lists (`204`),
+    /// `200` for a range (`2XX`) or `default`.
+    pub fn mock_status(&self) -> u16 {
+        self.status
+            .parse()
+            .ok()
+            .filter(|s| (200..300).contains(s))
+            .unwrap_or(200)
+    }
+}
+
 /// How a success body is decoded.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseKind {

@@ -74,23 +74,24 @@ fn marker(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
     let operation = &op.id;
     let method = op.method.as_str();
     let template = &op.path.template;
+    let status = proc_macro2::Literal::u16_unsuffixed(op.response.mock_status());
     let (response, encode) = match &op.response.kind {
-        ResponseKind::Empty => (quote!(()), quote!((200, "text/plain", Vec::new()))),
+        ResponseKind::Empty => (quote!(()), quote!((#status, "text/plain", Vec::new()))),
         ResponseKind::Json(ty) => (file.ty(ty), {
             let json_body = file.runtime("json_body");
-            quote!(#json_body(200, response))
+            quote!(#json_body(#status, response))
         }),
         ResponseKind::Text => (
             quote!(String),
-            quote!((200, "text/plain", response.clone().into_bytes())),
+            quote!((#status, "text/plain", response.clone().into_bytes())),
         ),
         ResponseKind::EventStream => (
             quote!(String),
-            quote!((200, "text/event-stream", response.clone().into_bytes())),
+            quote!((#status, "text/event-stream", response.clone().into_bytes())),
         ),
         ResponseKind::Bytes => (
             file.runtime("Bytes"),
-            quote!((200, "application/octet-stream", response.to_vec())),
+            quote!((#status, "application/octet-stream", response.to_vec())),
         ),
         ResponseKind::ByStatus(id) => {
             let ty = file.ty(&TypeRef::Named(*id));
