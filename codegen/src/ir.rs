@@ -379,6 +379,9 @@ pub struct Operation {
     pub inputs: Vec<Input>,
     /// The success response.
     pub response: Response,
+    /// The model the operation's error responses (4XX, 5XX, `default`) decode into, when
+    /// they declare one JSON schema; the builder fails with `Error<that type>`.
+    pub error_model: Option<TypeRef>,
     /// Set when the operation is a cursor-paginated list.
     pub pagination: Option<Pagination>,
     /// Query pairs that the path itself carries (`/responses?beta=true`).

@@ -46,6 +46,15 @@
 //! any call its own key with [`RequestOptions::idempotency_key`] (sent in
 //! `Idempotency-Key` when the API declares no header).
 //!
+//! # Typed errors
+//!
+//! An operation whose error responses (4XX, 5XX, `default`) declare one JSON schema fails
+//! with `Error<ThatModel>`: [`ApiError::typed`] holds the body decoded as that model when
+//! it matches (the raw body, the excerpt and [`ApiError::body_as`] stay available when it
+//! does not). Operations that declare none, or several different ones, fail with the plain
+//! `Error` (`Error<NoErrorBody>`). `?` converts any `Error<E>` into the plain `Error` and
+//! into `Box<dyn std::error::Error>`; [`Error::into_untyped`] does it by hand.
+//!
 //! # Per-call options
 //!
 //! Every request builder has `.with_options(`[`RequestOptions`]`)`: a timeout per attempt,
@@ -82,7 +91,7 @@ mod transport;
 pub mod webhooks;
 
 pub use bytes::Bytes;
-pub use error::{ApiError, ApiErrorBody, Error, Result};
+pub use error::{ApiError, ApiErrorBody, Error, ErrorBody, NoErrorBody, Result};
 pub use file::FileUpload;
 pub use futures_core::Stream;
 pub use options::RequestOptions;

@@ -259,6 +259,12 @@ impl Request {
         self.body = Some((HeaderValue::from_static(content_type), body));
     }
 
+    /// This request, asking for a `text/event-stream` response.
+    pub fn event_stream(mut self) -> Self {
+        self.accept_event_stream();
+        self
+    }
+
     /// Asks for a `text/event-stream` response.
     pub fn accept_event_stream(&mut self) {
         self.headers.push((

@@ -78,6 +78,25 @@ fn response_type(file: &File<'_>, op: &Operation) -> TokenStream {
     }
 }
 
+/// The error type of the operation's calls: `runtime::Error<Model>` when its error
+/// responses declare a model, else none (the default, the plain `Error`).
+fn error_type(file: &File<'_>, op: &Operation) -> Option<TokenStream> {
+    op.error_model.as_ref().map(|model| {
+        let error = file.runtime("Error");
+        let model = file.ty(model);
+        quote!(#error<#model>)
+    })
+}
+
+/// `Result<T>`, or `Result<T, Error<Model>>` for an operation with an error model.
+fn result_of(file: &File<'_>, op: &Operation, ok: TokenStream) -> TokenStream {
+    let result = file.result();
+    match error_type(file, op) {
+        Some(error) => quote!(#result<#ok, #error>),
+        None => quote!(#result<#ok>),
+    }
+}
+
 fn client_method(file: &File<'_>, op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
@@ -202,7 +221,13 @@ fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
                 #send
             }
         },
-        quote!(#request_builder!(#name => #response);),
+        match &op.error_model {
+            Some(model) => {
+                let model = file.ty(model);
+                quote!(#request_builder!(#name => #response, #model);)
+            }
+            None => quote!(#request_builder!(#name => #response);),
+        },
     ];
     if let Some(p) = &op.pagination {
         items.extend(stream_methods(file, op, p));
@@ -297,11 +322,13 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
         steps.push(body_step(file, body));
     }
     let execute = match &op.response.kind {
-        ResponseKind::Empty => quote!(self.client.transport.execute_empty(request).await),
-        ResponseKind::Json(_) => quote!(self.client.transport.execute_json(request).await),
-        ResponseKind::Text => quote!(self.client.transport.execute_text(request).await),
-        ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(request).await),
-        ResponseKind::EventStream => quote!(self.client.transport.execute_stream(request).await),
+        ResponseKind::Empty => quote!(self.client.transport.execute_empty(self.request()).await),
+        ResponseKind::Json(_) => quote!(self.client.transport.execute_json(self.request()).await),
+        ResponseKind::Text => quote!(self.client.transport.execute_text(self.request()).await),
+        ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(self.request()).await),
+        ResponseKind::EventStream => {
+            quote!(self.client.transport.execute_stream(self.request()).await)
+        }
         ResponseKind::ByStatus(id) => {
             let ty = file.ty(&TypeRef::Named(*id));
             let variants = status_variants(api, *id);
@@ -321,32 +348,33 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
                     None => quote!(_ => Ok(#ty::#variant),),
                 }
             });
-            quote!(self.client.transport.execute_decode(request, |status, body| match status { #(#arms)* #fallback }).await)
+            quote!(self.client.transport.execute_decode(self.request(), |status, body| match status { #(#arms)* #fallback }).await)
         }
     };
     let mutable = (!steps.is_empty()).then(|| quote!(mut));
+    let stream_result = result_of(file, op, quote!(#rt::ByteStream));
+    let send_result = result_of(file, op, response.clone());
+    let meta_result = result_of(file, op, quote!(#rt::ApiResponse<#response>));
     let stream = op.response.also_stream.then(|| {
         quote! {
             /// Sends the request asking for a `text/event-stream` response, and returns its
             /// body as a stream of byte chunks as they arrive. (Set the body's `stream` field
             /// where the API asks for one.)
-            pub async fn send_stream(self) -> #result<#rt::ByteStream> {
-                let mut request = self.request()?;
-                request.accept_event_stream();
+            pub async fn send_stream(self) -> #stream_result {
+                let request = self.request().map(#rt::Request::event_stream);
                 self.client.transport.execute_stream(request).await.map(#rt::ApiResponse::into_inner)
             }
         }
     });
     quote! {
         /// Sends the request and returns the decoded response.
-        pub async fn send(self) -> #result<#response> {
+        pub async fn send(self) -> #send_result {
             self.send_with_meta().await.map(#rt::ApiResponse::into_inner)
         }
 
         /// Sends the request and returns the decoded response with its status, request id
         /// and headers.
-        pub async fn send_with_meta(self) -> #result<#rt::ApiResponse<#response>> {
-            let request = self.request()?;
+        pub async fn send_with_meta(self) -> #meta_result {
             #execute
         }
 
@@ -476,6 +504,13 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
     let item = file.ty(&page.item_type);
     let page = file.ty(&TypeRef::Named(page.ty));
     let cursor = ident(&p.cursor_param);
+    // Pages fail with the plain `Error`.
+    let fetch = match &op.error_model {
+        Some(_) => {
+            quote!(Box::pin(async move { self.send().await.map_err(#rt::Error::into_untyped) }))
+        }
+        None => quote!(Box::pin(self.send())),
+    };
     let stream = quote! {
         impl #name {
             /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -495,7 +530,7 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
             }
 
             fn fetch(self) -> #rt::BoxFuture<#result<Self::Page>> {
-                Box::pin(self.send())
+                #fetch
             }
         }
     };

@@ -157,7 +157,7 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use #runtime::{
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            HeaderMap, RequestOptions, Result, StatusCode,
+            HeaderMap, NoErrorBody, RequestOptions, Result, StatusCode,
         };
 
         /// What the runtime needs to know about this API.

@@ -215,6 +215,9 @@ fn response_roots(op: &Operation, out: &mut Vec<TypeId>) {
         ResponseKind::ByStatus(id) => out.push(*id),
         _ => {}
     }
+    if let Some(ty) = &op.error_model {
+        named(ty, out);
+    }
 }
 
 /// Both (kept as one call so that a new kind of root is added in one place).

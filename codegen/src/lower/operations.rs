@@ -296,6 +296,7 @@ impl<'a> Cx<'a> {
             None => None,
         };
         let response = self.lower_response(op, pointer, &builder_name);
+        let error_model = self.lower_error_model(op, pointer, &builder_name, &response);
 
         for d in &mut self.diagnostics[errors_before..] {
             if d.subject.is_none() {
@@ -322,6 +323,7 @@ impl<'a> Cx<'a> {
             body,
             inputs: Vec::new(),
             response,
+            error_model,
             pagination: None,
             fixed_query,
             mock_matchers: Vec::new(),

@@ -154,6 +154,73 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The model of the operation's error responses: the JSON schema its 4XX, 5XX and
+    /// `default` responses declare (`default` only when it is not the success), when they
+    /// agree on one. When they declare several, errors stay untyped (with a note): their
+    /// bodies are read with `ApiError::body_as`.
+    pub(super) fn lower_error_model(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &Pointer,
+        builder: &str,
+        success: &Response,
+    ) -> Option<TypeRef> {
+        let mut errors: Vec<(String, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(c) => (400..600).contains(c),
+                StatusCode::Range(r) => *r == 4 || *r == 5,
+            })
+            .map(|(code, response)| (code.to_string(), response))
+            .collect();
+        if success.status != "default"
+            && let Some(default) = &op.responses.default
+        {
+            errors.push(("default".to_owned(), default));
+        }
+        // The schemas, each once: a `$ref` by its target, an inline schema by its place.
+        // Only the one schema of an operation is lowered, so that a discarded one leaves no
+        // type behind.
+        let mut schemas: Vec<(String, &'a ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
+        for (code, response) in errors {
+            let at = pointer.join("responses").join(&code);
+            let Some((response, at)) = self.resolve(response, &at) else {
+                continue;
+            };
+            let Some((media, media_type)) = json_media(&response.content) else {
+                continue;
+            };
+            let Some(schema) = &media_type.schema else {
+                continue;
+            };
+            let at = at.join("content").join(media).join("schema");
+            let key = match schema {
+                ReferenceOr::Reference { reference } => reference.clone(),
+                ReferenceOr::Item(_) => at.to_string(),
+            };
+            if !schemas.iter().any(|(k, _, _)| *k == key) {
+                schemas.push((key, schema, at));
+            }
+        }
+        match schemas.as_slice() {
+            [] => None,
+            [(_, schema, at)] => Some(self.type_of(schema, &format!("{builder}Error"), at)),
+            _ => {
+                self.note(
+                    &pointer.join("responses"),
+                    format!(
+                        "`{builder}`'s error responses declare {} different schemas; its errors \
+                         are not decoded into a model (read them with ApiError::body_as)",
+                        schemas.len()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// How one response's body is read, and whether it can also be streamed.
     fn response_kind(
         &mut self,

@@ -62,6 +62,7 @@ fn operation_refs_mut(op: &mut Operation) -> Vec<&mut TypeRef> {
     if let ResponseKind::Json(ty) = &mut op.response.kind {
         out.push(ty);
     }
+    out.extend(op.error_model.as_mut());
     out
 }
 
@@ -79,6 +80,9 @@ pub(super) fn reachable(types: &[Option<TypeDef>], operations: &[Operation]) -> 
             ResponseKind::Json(ty) => named(ty, &mut pending),
             ResponseKind::ByStatus(id) => pending.push(*id),
             _ => {}
+        }
+        if let Some(ty) = &op.error_model {
+            named(ty, &mut pending);
         }
     }
     let mut reached = vec![false; types.len()];

@@ -199,16 +199,23 @@ impl ListOrganizationCertificates {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::ListCertificatesResponse> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        models::ListCertificatesResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::ListCertificatesResponse>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::ListCertificatesResponse>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -224,7 +231,8 @@ impl ListOrganizationCertificates {
     }
 }
 runtime::request_builder!(
-    ListOrganizationCertificates => models::ListCertificatesResponse
+    ListOrganizationCertificates => models::ListCertificatesResponse,
+    models::ErrorResponse
 );
 impl ListOrganizationCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -244,7 +252,7 @@ impl runtime::Paginated for ListOrganizationCertificates {
         self.after = Some(cursor);
     }
     fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
-        Box::pin(self.send())
+        Box::pin(async move { self.send().await.map_err(runtime::Error::into_untyped) })
     }
 }
 /// Request builder for `Client::upload_certificate`: `POST /organization/certificates`.
@@ -263,16 +271,20 @@ impl UploadCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::Certificate> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Certificate, runtime::Error<models::ErrorResponse>> {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::Certificate>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::Certificate>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -285,7 +297,9 @@ impl UploadCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(UploadCertificate => models::Certificate);
+runtime::request_builder!(
+    UploadCertificate => models::Certificate, models::ErrorResponse
+);
 /// Request builder for `Client::activate_organization_certificates`: `POST /organization/certificates/activate`.
 ///
 /// Send it with `.send().await` (or `.await` the builder).
@@ -299,7 +313,10 @@ impl ActivateOrganizationCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationCertificateActivationResponse> {
+    ) -> Result<
+        models::OrganizationCertificateActivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -308,9 +325,9 @@ impl ActivateOrganizationCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationCertificateActivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -324,7 +341,8 @@ impl ActivateOrganizationCertificates {
     }
 }
 runtime::request_builder!(
-    ActivateOrganizationCertificates => models::OrganizationCertificateActivationResponse
+    ActivateOrganizationCertificates =>
+    models::OrganizationCertificateActivationResponse, models::ErrorResponse
 );
 /// Request builder for `Client::deactivate_organization_certificates`: `POST /organization/certificates/deactivate`.
 ///
@@ -339,7 +357,10 @@ impl DeactivateOrganizationCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationCertificateDeactivationResponse> {
+    ) -> Result<
+        models::OrganizationCertificateDeactivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -348,9 +369,9 @@ impl DeactivateOrganizationCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationCertificateDeactivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -365,7 +386,7 @@ impl DeactivateOrganizationCertificates {
 }
 runtime::request_builder!(
     DeactivateOrganizationCertificates =>
-    models::OrganizationCertificateDeactivationResponse
+    models::OrganizationCertificateDeactivationResponse, models::ErrorResponse
 );
 /// Request builder for `Client::get_certificate`: `GET /organization/certificates/{certificate_id}`.
 ///
@@ -387,16 +408,20 @@ impl GetCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::Certificate> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Certificate, runtime::Error<models::ErrorResponse>> {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::Certificate>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::Certificate>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -413,7 +438,7 @@ impl GetCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(GetCertificate => models::Certificate);
+runtime::request_builder!(GetCertificate => models::Certificate, models::ErrorResponse);
 /// Request builder for `Client::modify_certificate`: `POST /organization/certificates/{certificate_id}`.
 ///
 /// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
@@ -431,16 +456,20 @@ impl ModifyCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::Certificate> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Certificate, runtime::Error<models::ErrorResponse>> {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::Certificate>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::Certificate>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -457,7 +486,9 @@ impl ModifyCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(ModifyCertificate => models::Certificate);
+runtime::request_builder!(
+    ModifyCertificate => models::Certificate, models::ErrorResponse
+);
 /// Request builder for `Client::delete_certificate`: `DELETE /organization/certificates/{certificate_id}`.
 ///
 /// Send it with `.send().await` (or `.await` the builder).
@@ -469,16 +500,23 @@ pub struct DeleteCertificate {
 }
 impl DeleteCertificate {
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::DeleteCertificateResponse> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        models::DeleteCertificateResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::DeleteCertificateResponse>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::DeleteCertificateResponse>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let request = runtime::Request::new(
@@ -494,7 +532,9 @@ impl DeleteCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(DeleteCertificate => models::DeleteCertificateResponse);
+runtime::request_builder!(
+    DeleteCertificate => models::DeleteCertificateResponse, models::ErrorResponse
+);
 /// Request builder for `Client::list_project_certificates`: `GET /organization/projects/{project_id}/certificates`.
 ///
 /// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
@@ -528,16 +568,23 @@ impl ListProjectCertificates {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::ListProjectCertificatesResponse> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        models::ListProjectCertificatesResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::ListProjectCertificatesResponse>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::ListProjectCertificatesResponse>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -558,7 +605,8 @@ impl ListProjectCertificates {
     }
 }
 runtime::request_builder!(
-    ListProjectCertificates => models::ListProjectCertificatesResponse
+    ListProjectCertificates => models::ListProjectCertificatesResponse,
+    models::ErrorResponse
 );
 impl ListProjectCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -578,7 +626,7 @@ impl runtime::Paginated for ListProjectCertificates {
         self.after = Some(cursor);
     }
     fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
-        Box::pin(self.send())
+        Box::pin(async move { self.send().await.map_err(runtime::Error::into_untyped) })
     }
 }
 /// Request builder for `Client::activate_project_certificates`: `POST /organization/projects/{project_id}/certificates/activate`.
@@ -595,7 +643,10 @@ impl ActivateProjectCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationProjectCertificateActivationResponse> {
+    ) -> Result<
+        models::OrganizationProjectCertificateActivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -604,9 +655,9 @@ impl ActivateProjectCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationProjectCertificateActivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -626,7 +677,7 @@ impl ActivateProjectCertificates {
 }
 runtime::request_builder!(
     ActivateProjectCertificates =>
-    models::OrganizationProjectCertificateActivationResponse
+    models::OrganizationProjectCertificateActivationResponse, models::ErrorResponse
 );
 /// Request builder for `Client::deactivate_project_certificates`: `POST /organization/projects/{project_id}/certificates/deactivate`.
 ///
@@ -642,7 +693,10 @@ impl DeactivateProjectCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationProjectCertificateDeactivationResponse> {
+    ) -> Result<
+        models::OrganizationProjectCertificateDeactivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -651,9 +705,9 @@ impl DeactivateProjectCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationProjectCertificateDeactivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -673,7 +727,7 @@ impl DeactivateProjectCertificates {
 }
 runtime::request_builder!(
     DeactivateProjectCertificates =>
-    models::OrganizationProjectCertificateDeactivationResponse
+    models::OrganizationProjectCertificateDeactivationResponse, models::ErrorResponse
 );
 impl runtime::Page for models::ListCertificatesResponse {
     type Item = models::OrganizationCertificate;
