@@ -48,10 +48,11 @@
 //!
 //! # Typed errors
 //!
-//! An operation whose error responses (4XX, 5XX, `default`) declare one JSON schema fails
+//! An operation whose error responses (4XX, 5XX, `default`) declare a JSON schema fails
 //! with `Error<ThatModel>`: [`ApiError::typed`] holds the body decoded as that model when
 //! it matches (the raw body, the excerpt and [`ApiError::body_as`] stay available when it
-//! does not). Operations that declare none, or several different ones, fail with the plain
+//! does not). Several schemas make one enum of them (`ProblemOrFault`), shared by the
+//! operations that declare the same ones. Operations that declare none fail with the plain
 //! `Error` (`Error<NoErrorBody>`). `?` converts any `Error<E>` into the plain `Error` and
 //! into `Box<dyn std::error::Error>`; [`Error::into_untyped`] does it by hand.
 //!

@@ -205,6 +205,9 @@ pub(crate) struct Cx<'a> {
     param_enums: BTreeMap<Vec<String>, TypeId>,
     /// Inline one-value string enums, by their value.
     constants: BTreeMap<String, TypeId>,
+    /// The enums of several error schemas, by the list of schemas (`$ref` targets, or the
+    /// places of inline ones), so that operations declaring the same share one.
+    error_unions: BTreeMap<Vec<String>, TypeId>,
     /// The allOf schemas being merged, to refuse an allOf that includes itself.
     all_of_stack: Vec<String>,
     /// Component schemas being lowered (a recursive `allOf` meets one again).
@@ -224,6 +227,7 @@ impl<'a> Cx<'a> {
             components: BTreeMap::new(),
             param_enums: BTreeMap::new(),
             constants: BTreeMap::new(),
+            error_unions: BTreeMap::new(),
             all_of_stack: Vec::new(),
             in_progress: Default::default(),
             diagnostics: Vec::new(),

@@ -3,7 +3,7 @@
 
 use super::Cx;
 use super::media::{essence, json_media};
-use crate::ir::{Response, ResponseKind, StatusVariant, TypeKind, TypeRef};
+use crate::ir::{Response, ResponseKind, StatusVariant, TypeKind, TypeRef, UnionVariant};
 use crate::names;
 use crate::pointer::Pointer;
 use openapiv3::{ReferenceOr, StatusCode};
@@ -155,9 +155,8 @@ impl<'a> Cx<'a> {
     }
 
     /// The model of the operation's error responses: the JSON schema its 4XX, 5XX and
-    /// `default` responses declare (`default` only when it is not the success), when they
-    /// agree on one. When they declare several, errors stay untyped (with a note): their
-    /// bodies are read with `ApiError::body_as`.
+    /// `default` responses declare (`default` only when it is not the success); when they
+    /// declare several, an enum of them ([`Self::error_union`]).
     pub(super) fn lower_error_model(
         &mut self,
         op: &'a openapiv3::Operation,
@@ -175,6 +174,8 @@ impl<'a> Cx<'a> {
             })
             .map(|(code, response)| (code.to_string(), response))
             .collect();
+        // In status order (a range after its codes), whatever the document's order.
+        errors.sort_by_key(|(code, _)| code.replace('X', "9"));
         if success.status != "default"
             && let Some(default) = &op.responses.default
         {
@@ -207,18 +208,62 @@ impl<'a> Cx<'a> {
         match schemas.as_slice() {
             [] => None,
             [(_, schema, at)] => Some(self.type_of(schema, &format!("{builder}Error"), at)),
-            _ => {
-                self.note(
-                    &pointer.join("responses"),
-                    format!(
-                        "`{builder}`'s error responses declare {} different schemas; its errors \
-                         are not decoded into a model (read them with ApiError::body_as)",
-                        schemas.len()
-                    ),
-                );
-                None
-            }
+            _ => Some(self.error_union(&schemas, pointer, builder)),
         }
+    }
+
+    /// The enum of an operation's several error schemas, one variant per schema (tried in
+    /// order when decoding); one enum per distinct list of schemas, shared by every
+    /// operation that declares the same list.
+    fn error_union(
+        &mut self,
+        schemas: &[(String, &'a ReferenceOr<openapiv3::Schema>, Pointer)],
+        pointer: &Pointer,
+        builder: &str,
+    ) -> TypeRef {
+        let key: Vec<String> = schemas.iter().map(|(k, _, _)| k.clone()).collect();
+        if let Some(id) = self.error_unions.get(&key) {
+            return TypeRef::Named(*id);
+        }
+        let mut scope = names::Scope::default();
+        let mut variants = Vec::new();
+        for (i, (_, schema, at)) in schemas.iter().enumerate() {
+            let ty = self.type_of(schema, &format!("{builder}Error{}", i + 1), at);
+            let base = match &ty {
+                TypeRef::Named(id) => self.names[id.0].clone(),
+                _ => format!("V{}", i + 1),
+            };
+            variants.push(UnionVariant {
+                name: scope.claim(&base),
+                ty,
+            });
+        }
+        let all_named = schemas
+            .iter()
+            .all(|(_, s, _)| matches!(s, ReferenceOr::Reference { .. }));
+        let wanted = if all_named {
+            variants
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join("Or")
+        } else {
+            format!("{builder}Error")
+        };
+        let id = self.new_type(&wanted);
+        let names: Vec<String> = variants.iter().map(|v| format!("`{}`", v.name)).collect();
+        self.set_type(
+            id,
+            Some(format!(
+                "The body of an error response of the operations that declare {}: the first \
+                 that decodes.",
+                names.join(" or ")
+            )),
+            &pointer.join("responses"),
+            TypeKind::Untagged { variants },
+        );
+        self.error_unions.insert(key, id);
+        TypeRef::Named(id)
     }
 
     /// How one response's body is read, and whether it can also be streamed.
