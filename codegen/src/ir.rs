@@ -21,6 +21,9 @@ pub struct Api {
     pub auth: Auth,
     /// The environment variables `Client::from_env` reads.
     pub environment: Environment,
+    /// The header that carries idempotency keys, when the API accepts them (the config's
+    /// `idempotency_header`, else the document's `x-idempotency-header`).
+    pub idempotency_header: Option<String>,
     /// Every named type, sorted by name; a [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
     /// Every operation, sorted by path then method; an [`OperationId`] is an index.

@@ -53,7 +53,7 @@ pub const PRIVATE_REEXPORTS: &[&str] = &[
     "FileUpload",
     "Result",
     "Stream",
-    "into_future",
+    "request_builder",
     "string_enum",
 ];
 

@@ -185,7 +185,7 @@ fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
         .map(|i| setter(file, i));
     let send = send(file, op);
     let response = response_type(file, op);
-    let into_future = file.runtime("into_future");
+    let request_builder = file.runtime("request_builder");
     let mut items = vec![
         quote! {
             #doc
@@ -202,7 +202,7 @@ fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
                 #send
             }
         },
-        quote!(#into_future!(#name => #response);),
+        quote!(#request_builder!(#name => #response);),
     ];
     if let Some(p) = &op.pagination {
         items.extend(stream_methods(file, op, p));
