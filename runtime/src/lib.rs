@@ -43,6 +43,7 @@ mod multipart;
 mod pagination;
 mod request;
 mod retry;
+mod streams;
 mod transport;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
@@ -52,6 +53,7 @@ pub use error::{ApiError, ApiErrorBody, Error, Result};
 pub use file::FileUpload;
 pub use futures_core::Stream;
 pub use request::ApiResponse;
+pub use streams::ItemStream;
 pub use transport::ByteStream;
 
 use std::future::Future;
@@ -76,7 +78,10 @@ pub mod __private {
     pub use crate::multipart::Multipart;
     pub use crate::pagination::{Page, Paginated, paginate};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, method, plain_text};
-    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
+    pub use crate::streams::{Framing, encode_items};
+    pub use crate::{
+        ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, ItemStream, Result, Stream,
+    };
     pub use crate::{into_future, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;

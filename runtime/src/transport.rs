@@ -92,6 +92,28 @@ impl Transport {
         ))
     }
 
+    /// Sends a request and returns the success body as a stream of decoded items, split as
+    /// `framing` says (OpenAPI 3.2's sequential media types). Errors are retried as usual
+    /// until the stream starts.
+    pub async fn execute_items<T: serde::de::DeserializeOwned>(
+        &self,
+        request: Request,
+        framing: crate::streams::Framing,
+    ) -> Result<ApiResponse<crate::streams::ItemStream<T>>> {
+        let operation = request.operation;
+        let response = self.execute_stream(request).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let items = crate::streams::ItemStream::new(
+            response.into_inner(),
+            framing,
+            operation,
+            status,
+            request_id(&headers),
+            self.inner.secret.clone(),
+        );
+        Ok(ApiResponse::new(status, headers, items))
+    }
+
     /// Sends with retries; returns the status, headers and body of a success.
     async fn send(&self, request: &Request) -> Result<(StatusCode, HeaderMap, Bytes)> {
         match self.attempts(request, false).await? {
@@ -385,6 +407,15 @@ enum Received {
 /// `text/event-stream` operations return). Each item is a chunk or the error that ended the
 /// stream.
 pub struct ByteStream(std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<Bytes>> + Send>>);
+
+#[cfg(test)]
+impl ByteStream {
+    pub(crate) fn new(
+        inner: std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<Bytes>> + Send>>,
+    ) -> Self {
+        ByteStream(inner)
+    }
+}
 
 impl futures_core::Stream for ByteStream {
     type Item = Result<Bytes>;
