@@ -359,7 +359,7 @@ pub enum TypeRef {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -369,11 +369,16 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// `QUERY` (OpenAPI 3.2's `query` operation): safe and idempotent, with a body.
+    Query,
+    /// Another method (OpenAPI 3.2's `additionalOperations`), exactly as it is sent: a valid
+    /// HTTP token (`COPY`, `PURGE`).
+    Other(String),
 }
 
 impl HttpMethod {
     /// The method as HTTP writes it (`GET`).
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -383,7 +388,15 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(method) => method,
         }
+    }
+
+    /// Whether the `http` crate has a constant for it (`Method::GET`); the others are built
+    /// from their name.
+    pub fn is_standard(&self) -> bool {
+        !matches!(self, HttpMethod::Query | HttpMethod::Other(_))
     }
 }
 

@@ -47,8 +47,10 @@ pub(crate) struct Lowered {
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut webhook_notes = Vec::new();
     let hooks = webhooks::read(spec, config, &mut webhook_notes);
-    let mut cx = Cx::new(spec, config);
+    let (extras, extra_errors) = operations::ExtraOperations::read(spec);
+    let mut cx = Cx::new(spec, config, &extras);
     cx.notes.append(&mut webhook_notes);
+    cx.diagnostics.extend(extra_errors);
     cx.name_components();
     cx.lower_components();
     let mut operations = cx.lower_operations();
@@ -210,6 +212,8 @@ fn manifest(spec: &OpenAPI, standalone: &Standalone) -> CrateManifest {
 pub(crate) struct Cx<'a> {
     spec: &'a OpenAPI,
     config: &'a Config,
+    /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
+    extras: &'a operations::ExtraOperations,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -233,10 +237,11 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config) -> Self {
+    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
         Cx {
             spec,
             config,
+            extras,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),
