@@ -399,10 +399,11 @@ fn the_private_reexports_match_the_runtime() {
         .split(';')
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
     for statement in statements {
-        let Some(used) = statement
-            .rsplit_once("pub use ")
-            .map(|(_, used)| used.replace("{ ", "{").replace(", }", "}").replace(" }", "}"))
-        else {
+        let Some(used) = statement.rsplit_once("pub use ").map(|(_, used)| {
+            used.replace("{ ", "{")
+                .replace(", }", "}")
+                .replace(" }", "}")
+        }) else {
             continue;
         };
         let used = used.as_str();
