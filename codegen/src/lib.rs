@@ -151,7 +151,8 @@ pub struct Generation {
     /// generated code needs: a crate holding it must enable them.
     pub runtime_features: Vec<String>,
     /// The cargo features the generated code tests (`#[cfg(feature = …)]`) besides `mock`:
-    /// a crate holding it must declare them.
+    /// a crate holding it must declare them (and the webhooks feature, when there is one,
+    /// must enable the runtime's `webhooks`).
     pub crate_features: Vec<String>,
 }
 
@@ -176,6 +177,7 @@ pub fn generate_with_notes(
         crate_features: std::iter::once(lowered.api.serde_feature.clone())
             .chain(lowered.api.features.iter().map(|f| f.name.clone()))
             .chain(lowered.api.other_types_feature.clone())
+            .chain(lowered.api.webhooks.as_ref().map(|w| w.feature.clone()))
             .collect(),
     })
 }

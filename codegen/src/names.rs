@@ -355,6 +355,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "resources",
             "mock",
             "spec_examples",
+            "webhooks",
         ],
         // Every generated crate has these (and its dependencies' names are implicit
         // features only when optional, which they are not).
@@ -366,6 +367,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "native-tls",
             "serde-both",
             "other-types",
+            "webhooks",
         ],
     }
 }

@@ -87,6 +87,7 @@ mod options;
 mod pagination;
 mod request;
 mod retry;
+mod streams;
 mod transport;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
@@ -99,6 +100,7 @@ pub use options::RequestOptions;
 pub use request::ApiResponse;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
+pub use streams::ItemStream;
 pub use transport::ByteStream;
 
 use std::future::Future;
@@ -122,8 +124,11 @@ pub mod __private {
     #[cfg(feature = "multipart")]
     pub use crate::multipart::Multipart;
     pub use crate::pagination::{Page, Paginated, paginate};
-    pub use crate::request::{ParamValue, Request, encode_path, json_text, plain_text};
-    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
+    pub use crate::request::{ParamValue, Request, encode_path, json_text, method, plain_text};
+    pub use crate::streams::{Framing, encode_items};
+    pub use crate::{
+        ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, ItemStream, Result, Stream,
+    };
     pub use crate::{request_builder, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;

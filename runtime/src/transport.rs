@@ -95,6 +95,14 @@ impl Transport {
         request: Result<Request>,
     ) -> Result<ApiResponse<ByteStream>, Error<E>> {
         let request = request.map_err(Error::typed)?;
+        Ok(self.stream(request).await?.0)
+    }
+
+    /// [`Transport::execute_stream`], and how many attempts it took.
+    async fn stream<E: ErrorBody>(
+        &self,
+        request: Request,
+    ) -> Result<(ApiResponse<ByteStream>, u32), Error<E>> {
         let (response, attempts) = match self.attempts(&request, true).await? {
             Received::Stream(response, attempts) => (response, attempts),
             Received::Body(..) => unreachable!("streaming attempts return the response unread"),
@@ -123,11 +131,34 @@ impl Transport {
                 }
             }
         });
-        Ok(ApiResponse::new(
-            status,
-            headers,
-            ByteStream(Box::pin(stream)),
+        Ok((
+            ApiResponse::new(status, headers, ByteStream(Box::pin(stream))),
+            attempts,
         ))
+    }
+
+    /// Sends a request and returns the success body as a stream of decoded items, split as
+    /// `framing` says (OpenAPI 3.2's sequential media types). Errors are retried as usual
+    /// until the stream starts.
+    pub async fn execute_items<T: serde::de::DeserializeOwned, E: ErrorBody>(
+        &self,
+        request: Result<Request>,
+        framing: crate::streams::Framing,
+    ) -> Result<ApiResponse<crate::streams::ItemStream<T>>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
+        let operation = request.operation;
+        let (response, attempts) = self.stream(request).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let items = crate::streams::ItemStream::new(
+            response.into_inner(),
+            framing,
+            operation,
+            status,
+            request_id(&headers),
+            attempts,
+            self.inner.secret.clone(),
+        );
+        Ok(ApiResponse::new(status, headers, items))
     }
 
     /// Sends with retries; returns the status, headers and body of a success, and how
@@ -562,6 +593,15 @@ enum Received {
 /// `text/event-stream` operations return). Each item is a chunk or the error that ended the
 /// stream.
 pub struct ByteStream(std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<Bytes>> + Send>>);
+
+#[cfg(test)]
+impl ByteStream {
+    pub(crate) fn new(
+        inner: std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<Bytes>> + Send>>,
+    ) -> Self {
+        ByteStream(inner)
+    }
+}
 
 impl futures_core::Stream for ByteStream {
     type Item = Result<Bytes>;

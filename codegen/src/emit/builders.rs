@@ -260,7 +260,13 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
     let rt = file.runtime_module();
     let result = file.result();
     let response = response_type(file, op);
-    let http_method = format_ident!("{}", op.method.as_str());
+    let http_method = if op.method.is_standard() {
+        let constant = format_ident!("{}", op.method.as_str());
+        quote!(#rt::Method::#constant)
+    } else {
+        let name = op.method.as_str();
+        quote!(#rt::method(#name)?)
+    };
     let operation_id = &op.id;
     let template = &op.path.template;
     let path = path_expr(file, op);
@@ -382,7 +388,7 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
 
         fn request(&self) -> #result<#rt::Request> {
             let #mutable request = #rt::Request::new(
-                #rt::Method::#http_method,
+                #http_method,
                 #operation_id,
                 #template,
                 #path,

@@ -25,11 +25,12 @@ mod schemas;
 mod shapes;
 mod types;
 mod unions;
+mod webhooks;
 
 use crate::error::{Diagnostic, Error, Note};
 use crate::ir::{
     Api, Auth, BodyKind, CrateManifest, Environment, Gate, Operation, RuntimeDependency, TypeDef,
-    TypeId,
+    TypeId, TypeRef,
 };
 use crate::names::Scope;
 use crate::pointer::Pointer;
@@ -44,10 +45,16 @@ pub(crate) struct Lowered {
 }
 
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
-    let mut cx = Cx::new(spec, config);
+    let mut webhook_notes = Vec::new();
+    let hooks = webhooks::read(spec, config, &mut webhook_notes);
+    let (extras, extra_errors) = operations::ExtraOperations::read(spec);
+    let mut cx = Cx::new(spec, config, &extras);
+    cx.notes.append(&mut webhook_notes);
+    cx.diagnostics.extend(extra_errors);
     cx.name_components();
     cx.lower_components();
     let mut operations = cx.lower_operations();
+    let payloads = cx.lower_webhooks(&hooks);
     let auth = cx.auth();
     let idempotency_header = cx.idempotency_header();
     let Cx {
@@ -62,16 +69,27 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         return Err(Error::from_diagnostics(diagnostics));
     }
     let mut arena = arena;
+    let mut webhooks = webhooks::events(&hooks, &payloads, &arena, &mut notes);
+    let mut payloads: Vec<TypeRef> = payloads.into_iter().map(|p| p.ty).collect();
     let keep = if config.selection.is_all() {
         arena.iter().map(Option::is_some).collect()
     } else {
-        let keep = types::reachable(&arena, &operations);
+        let keep = types::reachable(&arena, &operations, &payloads);
         // Notes about the parts of the spec that were left out are noise.
         notes.retain(|note| types::selected(&note.pointer, &components, &keep, &operations));
         keep
     };
     cycles::box_cycles(&mut arena);
-    let types = types::renumber(arena, &keep, &mut operations, &mut components);
+    let webhook_payloads = webhooks
+        .iter_mut()
+        .flat_map(|w| w.events.iter_mut().map(|e| &mut e.payload));
+    let types = types::renumber(
+        arena,
+        &keep,
+        &mut operations,
+        &mut components,
+        payloads.iter_mut().chain(webhook_payloads),
+    );
     let pages = pagination::paginate(&types, &mut operations);
     inputs::decide(&types, &mut operations);
     let mut resources = resources::resources(&operations);
@@ -83,6 +101,8 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         &mut operations,
         &mut resources,
         &mut examples,
+        webhooks.as_ref(),
+        &payloads,
     );
     let runtime_features = runtime_features(&operations);
     let standalone = config.standalone.as_ref().map(|s| manifest(spec, s));
@@ -109,6 +129,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             features,
             serde_feature: features::SERDE_FEATURE.to_owned(),
             other_types_feature,
+            webhooks,
             standalone,
             header: header(
                 spec,
@@ -191,6 +212,8 @@ fn manifest(spec: &OpenAPI, standalone: &Standalone) -> CrateManifest {
 pub(crate) struct Cx<'a> {
     spec: &'a OpenAPI,
     config: &'a Config,
+    /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
+    extras: &'a operations::ExtraOperations,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -217,10 +240,11 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config) -> Self {
+    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
         Cx {
             spec,
             config,
+            extras,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),
