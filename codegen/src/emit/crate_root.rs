@@ -118,9 +118,18 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
          with one [`Error`] type.",
         title.trim()
     ));
+    let webhooks = api.webhooks.as_ref().map(|w| {
+        let text = inner_doc_attrs(&format!(
+            "Webhook deliveries the API sends are verified and decoded into typed events by \
+             `webhooks::unwrap` (cargo feature `{}`, on by default).",
+            w.feature
+        ));
+        quote!(#![doc = ""] #text)
+    });
     let features = features_doc(api);
     quote! {
         #doc
+        #webhooks
         #features
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
