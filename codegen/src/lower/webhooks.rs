@@ -91,7 +91,8 @@ pub(super) fn read(spec: &OpenAPI, config: &Config, notes: &mut Vec<Note>) -> Ve
     let mut keys: Vec<&String> = webhooks.keys().collect();
     keys.sort();
     let mut hooks = Vec::new();
-    for key in keys {
+    // Extensions beside the webhooks (`x-sdk-exclude`) are no webhooks.
+    for key in keys.into_iter().filter(|k| !k.starts_with("x-")) {
         let at = root.join(key);
         let Value::Object(item) = &webhooks[key] else {
             notes.push(note(
