@@ -165,9 +165,15 @@ fn features_doc(api: &Api) -> TokenStream {
             .collect();
         text.push_str(&format!("| `{}` | {} |\n", feature.name, ops.join(", ")));
     }
+    if let Some(webhooks) = &api.webhooks {
+        text.push_str(&format!(
+            "\n`{}` compiles the `webhooks` module and the types of its events.\n",
+            webhooks.feature
+        ));
+    }
     if let Some(other) = &api.other_types_feature {
         text.push_str(&format!(
-            "\n`{other}` compiles the types no operation uses.\n"
+            "\n`{other}` compiles the types no operation or webhook uses.\n"
         ));
     }
     text.push_str(&format!(
