@@ -21,6 +21,9 @@ pub struct Api {
     pub auth: Auth,
     /// The environment variables `Client::from_env` reads.
     pub environment: Environment,
+    /// The header that carries idempotency keys, when the API accepts them (the config's
+    /// `idempotency_header`, else the document's `x-idempotency-header`).
+    pub idempotency_header: Option<String>,
     /// Every named type, sorted by name; a [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
     /// Every operation, sorted by path then method; an [`OperationId`] is an index.
@@ -356,7 +359,7 @@ pub enum TypeRef {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -366,11 +369,16 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// `QUERY` (OpenAPI 3.2's `query` operation): safe and idempotent, with a body.
+    Query,
+    /// Another method (OpenAPI 3.2's `additionalOperations`), exactly as it is sent: a valid
+    /// HTTP token (`COPY`, `PURGE`).
+    Other(String),
 }
 
 impl HttpMethod {
     /// The method as HTTP writes it (`GET`).
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -380,7 +388,15 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(method) => method,
         }
+    }
+
+    /// Whether the `http` crate has a constant for it (`Method::GET`); the others are built
+    /// from their name.
+    pub fn is_standard(&self) -> bool {
+        !matches!(self, HttpMethod::Query | HttpMethod::Other(_))
     }
 }
 

@@ -38,6 +38,11 @@ pub struct Config {
     pub standalone: Option<Standalone>,
     /// Whether the operations are split into cargo features, one per tag.
     pub features: FeatureMode,
+    /// The header that carries idempotency keys (`Idempotency-Key`), for an API that
+    /// accepts them; it overrides the document's `x-idempotency-header`. When either names
+    /// one, every `POST`/`PATCH` call of the client carries a fresh key, the same on each
+    /// of its attempts, and may be retried after any transport failure.
+    pub idempotency_header: Option<String>,
 }
 
 /// Whether a generated crate gets one cargo feature per group of operations.
@@ -60,6 +65,7 @@ impl Default for Config {
             selection: Selection::default(),
             standalone: None,
             features: FeatureMode::Auto,
+            idempotency_header: None,
         }
     }
 }

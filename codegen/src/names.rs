@@ -301,7 +301,14 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "retry_sleep",
             "timeout",
         ],
-        Namespace::RequestBuilder => &["send", "send_with_meta", "into_stream", "body", "client"],
+        Namespace::RequestBuilder => &[
+            "send",
+            "send_with_meta",
+            "into_stream",
+            "body",
+            "client",
+            "with_options",
+        ],
         Namespace::RequestBuilderMethods => &[
             // Generated methods of every request builder.
             "send",
@@ -309,6 +316,8 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "send_stream",
             "into_stream",
             "request",
+            // The runtime's `request_builder!` macro.
+            "with_options",
         ],
         Namespace::OperationTypes => &[
             // Defined in the `mock` module by the runtime's `mock!` macro.

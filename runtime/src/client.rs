@@ -3,6 +3,7 @@
 //! `ApiInfo`, what the runtime knows about one API.
 
 use super::BoxFuture;
+use super::options::RequestOptions;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
@@ -25,6 +26,11 @@ pub struct ApiInfo {
     pub operations: usize,
     /// The `User-Agent` every request carries (the generated crate's name and version).
     pub user_agent: &'static str,
+    /// The header that carries idempotency keys (such as `Idempotency-Key`), when the API
+    /// accepts them: every call of a non-idempotent method (`POST`, `PATCH`) then carries a
+    /// fresh key, the same on each of its attempts, and may be retried after any transport
+    /// failure.
+    pub idempotency_header: Option<&'static str>,
 }
 
 /// An API for the runtime's own unit tests.
@@ -37,6 +43,7 @@ pub(crate) static TEST_API: ApiInfo = ApiInfo {
     auth: AuthScheme::Bearer,
     operations: 0,
     user_agent: "apigen-runtime-tests",
+    idempotency_header: None,
 };
 
 /// How the API key is sent.
@@ -55,6 +62,9 @@ pub enum AuthScheme {
 #[derive(Clone)]
 pub struct Transport {
     pub(super) inner: Arc<Inner>,
+    /// The settings of the calls this copy sends, over the client's (a request builder's
+    /// copy, after `.with_options(…)`).
+    pub(super) options: Option<Arc<RequestOptions>>,
 }
 
 /// What a transport holds, set by `TransportBuilder::build`.
@@ -99,6 +109,12 @@ impl Transport {
     /// What the runtime knows about the API.
     pub fn api(&self) -> &'static ApiInfo {
         self.inner.api
+    }
+
+    /// Gives the calls this copy sends `options` (what `.with_options(…)` does to a request
+    /// builder's own copy of the client); they replace any given before.
+    pub fn set_options(&mut self, options: RequestOptions) {
+        self.options = Some(Arc::new(options));
     }
 }
 

@@ -1310,7 +1310,7 @@ fn json_version_after(text: &str, key: &str) -> Option<String> {
 
 /// Installs the pinned corpus into `target/corpus/npm/` unless it is there; returns the
 /// directory of the documents and the package's version.
-fn ensure_corpus(root: &Path, work: &Path) -> Result<(PathBuf, String), String> {
+pub fn ensure_corpus(root: &Path, work: &Path) -> Result<(PathBuf, String), String> {
     let tools = root.join("tools/corpus");
     let npm_dir = work.join("npm");
     mkdir(&npm_dir)?;

@@ -78,9 +78,11 @@ pub const BENCH_ROWS: &[&str] = &[
     "parse vs generate",
     "scaling",
     "end to end vs peers",
+    "large document generation vs peers",
     "build cost vs peers",
     "build cost with runtime vs peers",
     "whole-API build cost",
+    "one feature of a whole-API crate",
     "client overhead",
     "pagination memory",
 ];

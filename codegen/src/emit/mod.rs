@@ -152,6 +152,10 @@ fn module_root(api: &Api) -> TokenStream {
     };
     let operations = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let title = &api.title;
+    let idempotency_header = match &api.idempotency_header {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
     let webhooks = api.webhooks.as_ref().map(|w| {
         let feature = &w.feature;
         quote! {
@@ -174,7 +178,7 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use #runtime::{
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            Result,
+            HeaderMap, RequestOptions, Result, StatusCode,
         };
 
         /// What the runtime needs to know about this API.
@@ -186,6 +190,7 @@ fn module_root(api: &Api) -> TokenStream {
             auth: #runtime::__private::AuthScheme::#auth,
             operations: #operations,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"),
+            idempotency_header: #idempotency_header,
         };
 
         // `Client` and `ClientBuilder`; the literals name the environment variables in their docs.

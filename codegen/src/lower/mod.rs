@@ -47,13 +47,16 @@ pub(crate) struct Lowered {
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut webhook_notes = Vec::new();
     let hooks = webhooks::read(spec, config, &mut webhook_notes);
-    let mut cx = Cx::new(spec, config);
+    let (extras, extra_errors) = operations::ExtraOperations::read(spec);
+    let mut cx = Cx::new(spec, config, &extras);
     cx.notes.append(&mut webhook_notes);
+    cx.diagnostics.extend(extra_errors);
     cx.name_components();
     cx.lower_components();
     let mut operations = cx.lower_operations();
     let payloads = cx.lower_webhooks(&hooks);
     let auth = cx.auth();
+    let idempotency_header = cx.idempotency_header();
     let Cx {
         types: arena,
         mut diagnostics,
@@ -116,6 +119,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
                 api_key: config.api_key_env.clone(),
                 base_url: config.base_url_env.clone(),
             },
+            idempotency_header,
             types,
             operations,
             pages,
@@ -134,6 +138,17 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         },
         notes,
     })
+}
+
+/// The top-level extension that names the header of idempotency keys.
+pub(crate) const IDEMPOTENCY_EXTENSION: &str = "x-idempotency-header";
+
+/// Whether `name` is an HTTP header name (an RFC 9110 token).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// The runtime's optional features the operations need.
@@ -197,6 +212,8 @@ fn manifest(spec: &OpenAPI, standalone: &Standalone) -> CrateManifest {
 pub(crate) struct Cx<'a> {
     spec: &'a OpenAPI,
     config: &'a Config,
+    /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
+    extras: &'a operations::ExtraOperations,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -220,10 +237,11 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config) -> Self {
+    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
         Cx {
             spec,
             config,
+            extras,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),
@@ -283,6 +301,37 @@ impl<'a> Cx<'a> {
 
     /// Which authentication the operations use: the first security scheme that the
     /// document's top-level `security` (or, failing that, any scheme) names.
+    /// The header of idempotency keys: the config's, else the document's
+    /// `x-idempotency-header` (a header name, at the top level).
+    fn idempotency_header(&mut self) -> Option<String> {
+        if let Some(name) = &self.config.idempotency_header {
+            if !is_header_name(name) {
+                self.error(Diagnostic::new(
+                    "#",
+                    format!("the configured idempotency header {name:?} is not a header name"),
+                    "configure the name of the header that carries idempotency keys, such as \
+                     `Idempotency-Key`",
+                ));
+                return None;
+            }
+            return Some(name.clone());
+        }
+        let value = self.spec.extensions.get(IDEMPOTENCY_EXTENSION)?;
+        let pointer = format!("#/{IDEMPOTENCY_EXTENSION}");
+        match value.as_str().map(str::trim) {
+            Some(name) if is_header_name(name) => Some(name.to_owned()),
+            _ => {
+                self.error(Diagnostic::new(
+                    &pointer,
+                    format!("`{IDEMPOTENCY_EXTENSION}` must be a header name, got {value}"),
+                    "give the name of the header that carries idempotency keys, such as \
+                     `Idempotency-Key`, or remove the extension",
+                ));
+                None
+            }
+        }
+    }
+
     fn auth(&mut self) -> Auth {
         let Some(components) = &self.spec.components else {
             return Auth::None;

