@@ -259,6 +259,12 @@ impl Request {
         self.body = Some((HeaderValue::from_static(content_type), body));
     }
 
+    /// Asks for a response of media type `media` (`Accept`).
+    pub fn accept(&mut self, media: &'static str) {
+        self.headers
+            .push((reqwest::header::ACCEPT, HeaderValue::from_static(media)));
+    }
+
     /// Asks for a `text/event-stream` response.
     pub fn accept_event_stream(&mut self) {
         self.headers.push((

@@ -2,8 +2,8 @@
 
 use super::{File, doc_attrs, field_init, status_variants};
 use crate::ir::{
-    Api, BodyKind, Input, InputRole, InputTarget, Operation, Page, Pagination, ParamLocation,
-    ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
+    Api, BodyKind, Framing, Input, InputRole, InputTarget, Operation, Page, Pagination,
+    ParamLocation, ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
 };
 use crate::names::ident;
 use proc_macro2::TokenStream;
@@ -74,7 +74,23 @@ fn response_type(file: &File<'_>, op: &Operation) -> TokenStream {
         ResponseKind::Text => quote!(String),
         ResponseKind::Bytes => file.runtime("Bytes"),
         ResponseKind::EventStream => file.runtime("ByteStream"),
+        ResponseKind::Items { item, .. } => {
+            let stream = file.runtime("ItemStream");
+            let item = file.ty(item);
+            quote!(#stream<#item>)
+        }
         ResponseKind::ByStatus(id) => file.ty(&TypeRef::Named(*id)),
+    }
+}
+
+/// The runtime's `Framing` value of a streamed response.
+pub(super) fn framing(file: &File<'_>, framing: Framing) -> TokenStream {
+    let rt = file.runtime("Framing");
+    match framing {
+        Framing::Events { data_json } => quote!(#rt::Events { data_json: #data_json }),
+        Framing::EventData => quote!(#rt::EventData),
+        Framing::JsonLines => quote!(#rt::JsonLines),
+        Framing::JsonSeq => quote!(#rt::JsonSeq),
     }
 }
 
@@ -302,12 +318,19 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         steps.push(body_step(file, body));
     }
+    if let ResponseKind::Items { media, .. } = &op.response.kind {
+        steps.push(quote!(request.accept(#media);));
+    }
     let execute = match &op.response.kind {
         ResponseKind::Empty => quote!(self.client.transport.execute_empty(request).await),
         ResponseKind::Json(_) => quote!(self.client.transport.execute_json(request).await),
         ResponseKind::Text => quote!(self.client.transport.execute_text(request).await),
         ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(request).await),
         ResponseKind::EventStream => quote!(self.client.transport.execute_stream(request).await),
+        ResponseKind::Items { framing: f, .. } => {
+            let f = framing(file, *f);
+            quote!(self.client.transport.execute_items(request, #f).await)
+        }
         ResponseKind::ByStatus(id) => {
             let ty = file.ty(&TypeRef::Named(*id));
             let variants = status_variants(api, *id);

@@ -139,6 +139,11 @@ fn module_root(api: &Api) -> TokenStream {
     };
     let operations = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let title = &api.title;
+    let item_stream = api
+        .operations
+        .iter()
+        .any(|op| matches!(op.response.kind, crate::ir::ResponseKind::Items { .. }))
+        .then(|| quote!(pub use #runtime::ItemStream;));
     quote! {
         #doc
 
@@ -155,6 +160,7 @@ fn module_root(api: &Api) -> TokenStream {
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
             Result,
         };
+        #item_stream
 
         /// What the runtime needs to know about this API.
         const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {

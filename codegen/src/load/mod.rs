@@ -57,6 +57,9 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     }
     path_items::resolve(&mut value, minor, &mut notes)?;
     remove_callbacks(&mut value, &mut notes);
+    if minor >= Minor::V32 {
+        v32::event_data_schemas(&mut value);
+    }
     if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }

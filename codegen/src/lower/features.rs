@@ -211,7 +211,7 @@ fn request_roots(op: &Operation, out: &mut Vec<TypeId>) {
 /// What an operation receives.
 fn response_roots(op: &Operation, out: &mut Vec<TypeId>) {
     match &op.response.kind {
-        ResponseKind::Json(ty) => named(ty, out),
+        ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } => named(ty, out),
         ResponseKind::ByStatus(id) => out.push(*id),
         _ => {}
     }

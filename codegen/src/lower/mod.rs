@@ -22,6 +22,7 @@ mod refs;
 mod resources;
 mod responses;
 mod schemas;
+mod sequences;
 mod shapes;
 mod types;
 mod unions;
@@ -45,7 +46,8 @@ pub(crate) struct Lowered {
 
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let (extras, extra_errors) = operations::ExtraOperations::read(spec);
-    let mut cx = Cx::new(spec, config, &extras);
+    let item_schemas = sequences::ItemSchemas::read(spec, &extras);
+    let mut cx = Cx::new(spec, config, &extras, &item_schemas);
     cx.diagnostics.extend(extra_errors);
     cx.name_components();
     cx.lower_components();
@@ -182,6 +184,8 @@ pub(crate) struct Cx<'a> {
     config: &'a Config,
     /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
     extras: &'a operations::ExtraOperations,
+    /// The `itemSchema`s of sequential media types (3.2).
+    item_schemas: &'a sequences::ItemSchemas,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -205,11 +209,17 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
+    fn new(
+        spec: &'a OpenAPI,
+        config: &'a Config,
+        extras: &'a operations::ExtraOperations,
+        item_schemas: &'a sequences::ItemSchemas,
+    ) -> Self {
         Cx {
             spec,
             config,
             extras,
+            item_schemas,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),

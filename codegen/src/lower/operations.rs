@@ -60,6 +60,11 @@ fn is_token(method: &str) -> bool {
 }
 
 impl ExtraOperations {
+    /// Every operation read.
+    pub(super) fn operations(&self) -> impl Iterator<Item = &openapiv3::Operation> {
+        self.by_path.values().flatten().map(|extra| &extra.op)
+    }
+
     /// Reads the extensions of every path item; what cannot be read is a diagnostic at the
     /// place the spec writes it.
     pub(super) fn read(spec: &openapiv3::OpenAPI) -> (Self, Vec<Diagnostic>) {
@@ -77,6 +82,9 @@ impl ExtraOperations {
             if let Some(serde_json::Value::Object(extra)) =
                 item.extensions.get("x-oas32-additional-operations")
             {
+                // Sorted, so that the output does not depend on the order they are written in.
+                let mut extra: Vec<(&String, &serde_json::Value)> = extra.iter().collect();
+                extra.sort_by_key(|(method, _)| *method);
                 for (method, op) in extra {
                     let tokens = vec!["additionalOperations".to_owned(), method.clone()];
                     let pointer = at.join(&tokens[0]).join(method);

@@ -177,7 +177,21 @@ impl<'a> Cx<'a> {
                 )),
                 None => ResponseKind::Json(TypeRef::Json),
             };
+            for (other, m) in &response.content {
+                if m.extensions.contains_key("x-oas32-item-schema") {
+                    self.note(
+                        &at.join("content").join(other).join("itemSchema"),
+                        format!(
+                            "the items of `{other}` are not read: the `{media}` body is \
+                             decoded instead"
+                        ),
+                    );
+                }
+            }
             return (kind, stream);
+        }
+        if let Some(items) = self.item_response(&response.content, at, builder) {
+            return (items, false);
         }
         if stream {
             return (ResponseKind::EventStream, false);
