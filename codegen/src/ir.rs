@@ -430,6 +430,9 @@ pub enum ParamLocation {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`), written as its style says:
+    /// `FormObject` (form pairs), `Json` (JSON text) or `Text` (a string), percent-encoded.
+    QueryString,
 }
 
 /// How a parameter's value is written (OpenAPI `style`/`explode`, or `content`).

@@ -270,6 +270,13 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let step = match (p.location, p.style) {
             (ParamLocation::Path, _) => continue,
+            (ParamLocation::QueryString, ParamStyle::FormObject) => {
+                quote!(request.query_string_form(&self.#id)?;)
+            }
+            (ParamLocation::QueryString, ParamStyle::Json) => {
+                quote!(request.query_string_json(&self.#id)?;)
+            }
+            (ParamLocation::QueryString, _) => quote!(request.query_string(&self.#id);),
             (ParamLocation::Query, ParamStyle::Plain { explode: false }) => {
                 quote!(request.query_joined(#wire, &self.#id, ",");)
             }

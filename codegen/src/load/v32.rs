@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | Path Item | `x-oas32-query` | the path item's `query` operation (HTTP `QUERY`): an Operation Object in the 3.0 form (schemas rewritten by `v31`, `responses` present, `$ref`s pointing at `#/components/…`, no `callbacks`) |
 //! | Path Item | `x-oas32-additional-operations` | the path item's `additionalOperations` as written: an object whose keys are the HTTP methods exactly as they are to be sent (`COPY`, `PURGE`) and whose values are Operation Objects in the same 3.0 form |
-//! | Operation (also those inside the two above) | `x-oas32-querystring` | the operation's `in: querystring` Parameter Object (its own, else its path item's): `{name, in: "querystring", required?, description?, deprecated?, content: {<one media type>: Media Type Object}}`, a copy when it was a `$ref` to `#/components/parameters/…`; it is no longer in `parameters` |
+//! | Operation (also those inside the two above) | `x-oas32-querystring` | the operation's `in: querystring` Parameter Object (its own, else its path item's): `{name, in: "querystring", required?, description?, deprecated?, content: {<one media type>: Media Type Object}}`, a copy when it was a `$ref` to `#/components/parameters/…`, with `x-oas32-at`: the JSON pointer where it is written; it is no longer in `parameters` |
 //! | Media Type | `x-oas32-item-schema` | `itemSchema`: the Schema of each item of a sequential media type (`text/event-stream`, `application/jsonl`, `application/x-ndjson`, `application/json-seq`, `multipart/mixed`), in the 3.0 form; lowering reads those of responses (`lower::sequences`), others are noted |
 //! | Tag | `x-oas32-parent` | `parent`: the name of the tag this tag is nested under |
 //! | Parameter (`in: cookie`) | `x-oas32-style` | `"cookie"` where `style: cookie` was written; `style` itself is removed, so the 3.0 model reads `form` |
@@ -236,31 +236,17 @@ impl Cx<'_> {
         let at = format!("#/paths/{}", escape_token(path));
         // A path item's querystring parameter applies to each operation without its own.
         let shared = self.take_querystring(item, &at);
-        if let Some((_, from)) = &shared {
-            self.note(
-                from,
-                format!(
-                    "the `querystring` parameter of `{path}` is not sent yet; it is kept as \
-                     `x-oas32-querystring` on each operation of the path"
-                ),
-            );
-        }
         self.parameters(item.get_mut("parameters"), &format!("{at}/parameters"));
         for (token, op) in operations_mut(item) {
             let Value::Object(op) = op else { continue };
             let op_at = format!("{at}/{token}");
             let own = self.take_querystring(op, &op_at);
-            if let Some((_, from)) = &own {
-                self.note(
-                    from,
-                    format!(
-                        "the `querystring` parameter of {} is not sent yet; it is kept as \
-                         `x-oas32-querystring` on the operation",
-                        describe(op, path, &token)
-                    ),
-                );
-            }
-            if let Some((param, _)) = own.or_else(|| shared.clone()) {
+            // Lowering (`lower::querystring`) reads it, and reports problems where it is
+            // written (`x-oas32-at`).
+            if let Some((mut param, from)) = own.or_else(|| shared.clone()) {
+                if let Value::Object(map) = &mut param {
+                    map.insert("x-oas32-at".into(), Value::String(from));
+                }
                 op.insert("x-oas32-querystring".into(), param);
             }
             self.operation(op, &op_at);
@@ -478,14 +464,6 @@ impl Cx<'_> {
                 }
             }
         }
-    }
-}
-
-/// `operationId` of an operation, or its method and path, for a note.
-fn describe(op: &Map<String, Value>, path: &str, token: &str) -> String {
-    match op.get("operationId").and_then(Value::as_str) {
-        Some(id) => format!("`{id}`"),
-        None => format!("`{} {path}`", token.to_uppercase()),
     }
 }
 

@@ -18,6 +18,7 @@ mod media;
 mod operations;
 mod pagination;
 mod parameters;
+mod querystring;
 mod refs;
 mod resources;
 mod responses;
@@ -47,7 +48,8 @@ pub(crate) struct Lowered {
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let (extras, extra_errors) = operations::ExtraOperations::read(spec);
     let item_schemas = sequences::ItemSchemas::read(spec, &extras);
-    let mut cx = Cx::new(spec, config, &extras, &item_schemas);
+    let querystrings = querystring::QueryStrings::read(spec, &extras);
+    let mut cx = Cx::new(spec, config, &extras, &item_schemas, &querystrings);
     cx.diagnostics.extend(extra_errors);
     cx.name_components();
     cx.lower_components();
@@ -186,6 +188,8 @@ pub(crate) struct Cx<'a> {
     extras: &'a operations::ExtraOperations,
     /// The `itemSchema`s of sequential media types (3.2).
     item_schemas: &'a sequences::ItemSchemas,
+    /// The `in: querystring` parameters (3.2).
+    querystrings: &'a querystring::QueryStrings,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -214,12 +218,14 @@ impl<'a> Cx<'a> {
         config: &'a Config,
         extras: &'a operations::ExtraOperations,
         item_schemas: &'a sequences::ItemSchemas,
+        querystrings: &'a querystring::QueryStrings,
     ) -> Self {
         Cx {
             spec,
             config,
             extras,
             item_schemas,
+            querystrings,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),

@@ -367,6 +367,9 @@ impl<'a> Cx<'a> {
                 params.push(p);
             }
         }
+        if let Some(p) = self.lower_querystring(op, &builder_name, &mut param_scope) {
+            params.push(p);
+        }
 
         let declared_path: Vec<&str> = declared
             .iter()
