@@ -211,8 +211,8 @@ impl Cx<'_> {
             self.note(
                 at,
                 format!(
-                    "tag `{name}` is nested under `{}`; nested tags are not used yet (kept as \
-                     `x-oas32-parent`)",
+                    "tag `{name}` is nested under `{}`: when the crate is split into cargo \
+                     features, its operations are in the feature of its outermost parent",
                     parent.as_str().unwrap_or_default()
                 ),
             );

@@ -84,6 +84,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut types = types;
     let (features, other_types_feature) = features::decide(
         config.features,
+        &tag_parents(spec),
         &mut types,
         &mut operations,
         &mut resources,
@@ -121,6 +122,17 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         },
         notes,
     })
+}
+
+/// Each tag's parent tag (3.2's tag `parent`, kept by loading as `x-oas32-parent`).
+fn tag_parents(spec: &OpenAPI) -> BTreeMap<String, String> {
+    spec.tags
+        .iter()
+        .filter_map(|tag| {
+            let parent = tag.extensions.get("x-oas32-parent")?.as_str()?;
+            (parent != tag.name).then(|| (tag.name.clone(), parent.to_owned()))
+        })
+        .collect()
 }
 
 /// The runtime's optional features the operations need.

@@ -73,6 +73,23 @@ impl<'a> Cx<'a> {
                 also_stream: false,
             };
         }
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            // No responses at all (3.1 makes them optional): nothing says what comes back,
+            // so the caller gets it as it came.
+            self.note(
+                &pointer.join("responses"),
+                format!(
+                    "`{builder}` describes no responses; a success is returned as its raw body \
+                     (bytes; `send_with_meta` adds the status and headers)"
+                ),
+            );
+            return Response {
+                status: "2XX".into(),
+                kind: ResponseKind::Bytes,
+                doc: None,
+                also_stream: false,
+            };
+        }
         if success.is_empty() {
             self.note(
                 &pointer.join("responses"),
