@@ -51,6 +51,7 @@ pub const PRIVATE_REEXPORTS: &[&str] = &[
     "Bytes",
     "Error",
     "FileUpload",
+    "ItemStream",
     "Result",
     "Stream",
     "into_future",
