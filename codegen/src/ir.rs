@@ -472,6 +472,9 @@ pub enum ParamLocation {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`), written as its style says:
+    /// `FormObject` (form pairs), `Json` (JSON text) or `Text` (a string), percent-encoded.
+    QueryString,
 }
 
 /// How a parameter's value is written (OpenAPI `style`/`explode`, or `content`).
@@ -658,8 +661,37 @@ pub enum ResponseKind {
     Bytes,
     /// `text/event-stream`, as a stream of byte chunks.
     EventStream,
+    /// A sequential media type with an `itemSchema` (OpenAPI 3.2): a stream of items of this
+    /// type, split as `framing` says.
+    Items {
+        /// How the body splits into items.
+        framing: Framing,
+        /// The type of each item.
+        item: TypeRef,
+        /// The media type, asked for with `Accept`.
+        media: String,
+    },
     /// Several success statuses with different bodies: this [`TypeKind::Responses`] enum.
     ByStatus(TypeId),
+}
+
+/// How a streamed body splits into items, and what an item is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Server-sent events, each event an item: an object of its fields (`data`, `event`,
+    /// `id`, `retry`), its `data` decoded as JSON when `data_json` (the item schema's `data`
+    /// is not a string), else kept as text.
+    Events {
+        /// Whether `data` is decoded from JSON.
+        data_json: bool,
+    },
+    /// Server-sent events whose item schema is not an event (it has no `data` property):
+    /// each event's data, decoded from JSON, is an item.
+    EventData,
+    /// JSON Lines / NDJSON: a JSON text per line.
+    JsonLines,
+    /// JSON text sequences (RFC 7464).
+    JsonSeq,
 }
 
 /// How a list operation is walked page by page.

@@ -113,6 +113,7 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// pagination. Not part of the supported API; it changes with the generator.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::ItemStream;
     pub use crate::builder::TransportBuilder;
     pub use crate::client::{ApiInfo, AuthScheme, Transport};
     pub use crate::decode::{
@@ -126,9 +127,7 @@ pub mod __private {
     pub use crate::pagination::{Page, Paginated, paginate};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, method, plain_text};
     pub use crate::streams::{Framing, encode_items};
-    pub use crate::{
-        ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, ItemStream, Result, Stream,
-    };
+    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
     pub use crate::{request_builder, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;

@@ -2,8 +2,8 @@
 
 use super::{File, doc_attrs, field_init, status_variants};
 use crate::ir::{
-    Api, BodyKind, Input, InputRole, InputTarget, Operation, Page, Pagination, ParamLocation,
-    ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
+    Api, BodyKind, Framing, Input, InputRole, InputTarget, Operation, Page, Pagination,
+    ParamLocation, ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
 };
 use crate::names::ident;
 use proc_macro2::TokenStream;
@@ -74,6 +74,11 @@ fn response_type(file: &File<'_>, op: &Operation) -> TokenStream {
         ResponseKind::Text => quote!(String),
         ResponseKind::Bytes => file.runtime("Bytes"),
         ResponseKind::EventStream => file.runtime("ByteStream"),
+        ResponseKind::Items { item, .. } => {
+            let stream = file.runtime("ItemStream");
+            let item = file.ty(item);
+            quote!(#stream<#item>)
+        }
         ResponseKind::ByStatus(id) => file.ty(&TypeRef::Named(*id)),
     }
 }
@@ -94,6 +99,17 @@ fn result_of(file: &File<'_>, op: &Operation, ok: TokenStream) -> TokenStream {
     match error_type(file, op) {
         Some(error) => quote!(#result<#ok, #error>),
         None => quote!(#result<#ok>),
+    }
+}
+
+/// The runtime's `Framing` value of a streamed response.
+pub(super) fn framing(file: &File<'_>, framing: Framing) -> TokenStream {
+    let rt = file.runtime("Framing");
+    match framing {
+        Framing::Events { data_json } => quote!(#rt::Events { data_json: #data_json }),
+        Framing::EventData => quote!(#rt::EventData),
+        Framing::JsonLines => quote!(#rt::JsonLines),
+        Framing::JsonSeq => quote!(#rt::JsonSeq),
     }
 }
 
@@ -279,6 +295,13 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let step = match (p.location, p.style) {
             (ParamLocation::Path, _) => continue,
+            (ParamLocation::QueryString, ParamStyle::FormObject) => {
+                quote!(request.query_string_form(&self.#id)?;)
+            }
+            (ParamLocation::QueryString, ParamStyle::Json) => {
+                quote!(request.query_string_json(&self.#id)?;)
+            }
+            (ParamLocation::QueryString, _) => quote!(request.query_string(&self.#id);),
             (ParamLocation::Query, ParamStyle::Plain { explode: false }) => {
                 quote!(request.query_joined(#wire, &self.#id, ",");)
             }
@@ -327,6 +350,9 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         steps.push(body_step(file, body));
     }
+    if let ResponseKind::Items { media, .. } = &op.response.kind {
+        steps.push(quote!(request.accept(#media);));
+    }
     let execute = match &op.response.kind {
         ResponseKind::Empty => quote!(self.client.transport.execute_empty(self.request()).await),
         ResponseKind::Json(_) => quote!(self.client.transport.execute_json(self.request()).await),
@@ -334,6 +360,10 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
         ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(self.request()).await),
         ResponseKind::EventStream => {
             quote!(self.client.transport.execute_stream(self.request()).await)
+        }
+        ResponseKind::Items { framing: f, .. } => {
+            let f = framing(file, *f);
+            quote!(self.client.transport.execute_items(self.request(), #f).await)
         }
         ResponseKind::ByStatus(id) => {
             let ty = file.ty(&TypeRef::Named(*id));

@@ -163,6 +163,11 @@ fn module_root(api: &Api) -> TokenStream {
             pub mod webhooks;
         }
     });
+    let item_stream = api
+        .operations
+        .iter()
+        .any(|op| matches!(op.response.kind, crate::ir::ResponseKind::Items { .. }))
+        .then(|| quote!(pub use #runtime::ItemStream;));
     quote! {
         #doc
 
@@ -180,6 +185,7 @@ fn module_root(api: &Api) -> TokenStream {
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
             HeaderMap, NoErrorBody, RequestOptions, Result, StatusCode,
         };
+        #item_stream
 
         /// What the runtime needs to know about this API.
         const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {

@@ -2,8 +2,9 @@
 //!
 //! **Features.** A large API's operations are split into groups, one cargo feature each, so
 //! that a user compiles only the operations they call and the types those reach. A group is
-//! the operation's first tag; an operation without tags goes by the first segment of its
-//! path (`/containers/{id}/files` → `containers`). When one tag holds more than half of a
+//! the operation's first tag, or the outermost tag that one is nested under (3.2's tag
+//! `parent`: `international` under `flights` is in the `flights` feature); an operation
+//! without tags goes by the first segment of its path (`/containers/{id}/files` → `containers`). When one tag holds more than half of a
 //! large document's operations, tags say too little and every operation goes by its path.
 //! A type is compiled when any feature whose operations reach it is enabled (a type every
 //! group reaches is always compiled; one no operation reaches has a feature of its own), so
@@ -39,6 +40,7 @@ const OTHER_TYPES_FEATURE: &str = "other-types";
 /// Decides the features and the directions, and the gate of every item.
 pub(super) fn decide(
     mode: FeatureMode,
+    parents: &BTreeMap<String, String>,
     types: &mut [TypeDef],
     operations: &mut [Operation],
     resources: &mut Resources,
@@ -47,7 +49,7 @@ pub(super) fn decide(
     payloads: &[TypeRef],
 ) -> (Vec<Feature>, Option<String>) {
     directions(types, operations, payloads);
-    let groups = groups(mode, operations);
+    let groups = groups(mode, parents, operations);
     if groups.is_empty() {
         return (Vec::new(), None);
     }
@@ -113,12 +115,19 @@ struct Group {
     operations: Vec<OperationId>,
 }
 
-fn groups(mode: FeatureMode, operations: &[Operation]) -> Vec<Group> {
+fn groups(
+    mode: FeatureMode,
+    parents: &BTreeMap<String, String>,
+    operations: &[Operation],
+) -> Vec<Group> {
     if mode == FeatureMode::Off || operations.is_empty() {
         return Vec::new();
     }
     let by_tag = group_by(operations, |op| match op.tags.first() {
-        Some(tag) => (tag.clone(), slug(tag)),
+        Some(tag) => {
+            let tag = outermost(parents, tag);
+            (tag.to_owned(), slug(tag))
+        }
         None => path_group(op),
     });
     let largest = by_tag.iter().map(|g| g.operations.len()).max().unwrap_or(0);
@@ -133,6 +142,19 @@ fn groups(mode: FeatureMode, operations: &[Operation]) -> Vec<Group> {
         FeatureMode::Off => false,
     };
     if enough { groups } else { Vec::new() }
+}
+
+/// The outermost tag that `tag` is nested under (itself when it has no parent); a cycle of
+/// parents stops where it comes round.
+fn outermost<'t>(parents: &'t BTreeMap<String, String>, mut tag: &'t str) -> &'t str {
+    let mut seen = BTreeSet::new();
+    while let Some(parent) = parents.get(tag) {
+        if !seen.insert(tag) {
+            break;
+        }
+        tag = parent;
+    }
+    tag
 }
 
 /// Groups operations by a key, in the order each key is first met; groups whose slugs
@@ -232,7 +254,7 @@ fn request_roots(op: &Operation, out: &mut Vec<TypeId>) {
 /// What an operation receives.
 fn response_roots(op: &Operation, out: &mut Vec<TypeId>) {
     match &op.response.kind {
-        ResponseKind::Json(ty) => named(ty, out),
+        ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } => named(ty, out),
         ResponseKind::ByStatus(id) => out.push(*id),
         _ => {}
     }

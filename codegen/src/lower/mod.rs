@@ -18,10 +18,12 @@ mod media;
 mod operations;
 mod pagination;
 mod parameters;
+mod querystring;
 mod refs;
 mod resources;
 mod responses;
 mod schemas;
+mod sequences;
 mod shapes;
 mod types;
 mod unions;
@@ -48,7 +50,9 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut webhook_notes = Vec::new();
     let hooks = webhooks::read(spec, config, &mut webhook_notes);
     let (extras, extra_errors) = operations::ExtraOperations::read(spec);
-    let mut cx = Cx::new(spec, config, &extras);
+    let item_schemas = sequences::ItemSchemas::read(spec, &extras);
+    let querystrings = querystring::QueryStrings::read(spec, &extras);
+    let mut cx = Cx::new(spec, config, &extras, &item_schemas, &querystrings);
     cx.notes.append(&mut webhook_notes);
     cx.diagnostics.extend(extra_errors);
     cx.name_components();
@@ -97,6 +101,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut types = types;
     let (features, other_types_feature) = features::decide(
         config.features,
+        &tag_parents(spec),
         &mut types,
         &mut operations,
         &mut resources,
@@ -149,6 +154,17 @@ fn is_header_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Each tag's parent tag (3.2's tag `parent`, kept by loading as `x-oas32-parent`).
+fn tag_parents(spec: &OpenAPI) -> BTreeMap<String, String> {
+    spec.tags
+        .iter()
+        .filter_map(|tag| {
+            let parent = tag.extensions.get("x-oas32-parent")?.as_str()?;
+            (parent != tag.name).then(|| (tag.name.clone(), parent.to_owned()))
+        })
+        .collect()
 }
 
 /// The runtime's optional features the operations need.
@@ -214,6 +230,10 @@ pub(crate) struct Cx<'a> {
     config: &'a Config,
     /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
     extras: &'a operations::ExtraOperations,
+    /// The `itemSchema`s of sequential media types (3.2).
+    item_schemas: &'a sequences::ItemSchemas,
+    /// The `in: querystring` parameters (3.2).
+    querystrings: &'a querystring::QueryStrings,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -240,11 +260,19 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
+    fn new(
+        spec: &'a OpenAPI,
+        config: &'a Config,
+        extras: &'a operations::ExtraOperations,
+        item_schemas: &'a sequences::ItemSchemas,
+        querystrings: &'a querystring::QueryStrings,
+    ) -> Self {
         Cx {
             spec,
             config,
             extras,
+            item_schemas,
+            querystrings,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),

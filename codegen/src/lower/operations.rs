@@ -60,6 +60,11 @@ fn is_token(method: &str) -> bool {
 }
 
 impl ExtraOperations {
+    /// Every operation read.
+    pub(super) fn operations(&self) -> impl Iterator<Item = &openapiv3::Operation> {
+        self.by_path.values().flatten().map(|extra| &extra.op)
+    }
+
     /// Reads the extensions of every path item; what cannot be read is a diagnostic at the
     /// place the spec writes it.
     pub(super) fn read(spec: &openapiv3::OpenAPI) -> (Self, Vec<Diagnostic>) {
@@ -362,6 +367,9 @@ impl<'a> Cx<'a> {
             if let Some(p) = self.lower_param(param, at, &builder_name, &mut param_scope) {
                 params.push(p);
             }
+        }
+        if let Some(p) = self.lower_querystring(op, &builder_name, &mut param_scope) {
+            params.push(p);
         }
 
         let declared_path: Vec<&str> = declared

@@ -73,6 +73,23 @@ impl<'a> Cx<'a> {
                 also_stream: false,
             };
         }
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            // No responses at all (3.1 makes them optional): nothing says what comes back,
+            // so the caller gets it as it came.
+            self.note(
+                &pointer.join("responses"),
+                format!(
+                    "`{builder}` describes no responses; a success is returned as its raw body \
+                     (bytes; `send_with_meta` adds the status and headers)"
+                ),
+            );
+            return Response {
+                status: "2XX".into(),
+                kind: ResponseKind::Bytes,
+                doc: None,
+                also_stream: false,
+            };
+        }
         if success.is_empty() {
             self.note(
                 &pointer.join("responses"),
@@ -289,7 +306,21 @@ impl<'a> Cx<'a> {
                 )),
                 None => ResponseKind::Json(TypeRef::Json),
             };
+            for (other, m) in &response.content {
+                if m.extensions.contains_key("x-oas32-item-schema") {
+                    self.note(
+                        &at.join("content").join(other).join("itemSchema"),
+                        format!(
+                            "the items of `{other}` are not read: the `{media}` body is \
+                             decoded instead"
+                        ),
+                    );
+                }
+            }
             return (kind, stream);
+        }
+        if let Some(items) = self.item_response(&response.content, at, builder) {
+            return (items, false);
         }
         if stream {
             return (ResponseKind::EventStream, false);

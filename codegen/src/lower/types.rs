@@ -59,7 +59,7 @@ fn operation_refs_mut(op: &mut Operation) -> Vec<&mut TypeRef> {
         out.push(&mut body.ty);
     }
     out.extend(op.inputs.iter_mut().map(|i| &mut i.ty));
-    if let ResponseKind::Json(ty) = &mut op.response.kind {
+    if let ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } = &mut op.response.kind {
         out.push(ty);
     }
     out.extend(op.error_model.as_mut());
@@ -85,7 +85,9 @@ pub(super) fn reachable(
             named(&body.ty, &mut pending);
         }
         match &op.response.kind {
-            ResponseKind::Json(ty) => named(ty, &mut pending),
+            ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } => {
+                named(ty, &mut pending)
+            }
             ResponseKind::ByStatus(id) => pending.push(*id),
             _ => {}
         }
