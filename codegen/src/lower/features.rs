@@ -37,10 +37,16 @@ pub(super) const SERDE_FEATURE: &str = "serde-both";
 /// The feature of the types no operation reaches.
 const OTHER_TYPES_FEATURE: &str = "other-types";
 
+/// How operations are grouped into features: the mode asked for, and each tag's parent tag
+/// (an operation whose first tag is nested joins the feature of the outermost tag above it).
+pub(super) struct Grouping<'a> {
+    pub(super) mode: FeatureMode,
+    pub(super) parents: &'a BTreeMap<String, String>,
+}
+
 /// Decides the features and the directions, and the gate of every item.
 pub(super) fn decide(
-    mode: FeatureMode,
-    parents: &BTreeMap<String, String>,
+    Grouping { mode, parents }: Grouping<'_>,
     types: &mut [TypeDef],
     operations: &mut [Operation],
     resources: &mut Resources,

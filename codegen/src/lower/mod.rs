@@ -100,8 +100,10 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut examples = examples::collect(spec, &components, &types, &operations, &mut notes);
     let mut types = types;
     let (features, other_types_feature) = features::decide(
-        config.features,
-        &tag_parents(spec),
+        features::Grouping {
+            mode: config.features,
+            parents: &tag_parents(spec),
+        },
         &mut types,
         &mut operations,
         &mut resources,
