@@ -36,6 +36,7 @@ fn options() -> Options {
                 "Bytes",
                 "Error",
                 "FileUpload",
+                "Page",
                 "Result",
                 "Stream",
                 "into_future",
@@ -320,7 +321,7 @@ fn generated_client(options: &Options) -> Surface {
 }
 
 /// The committed client implements the runtime's private traits (`DecodeMap` for the
-/// models, `Page` for the pages, `Paginated` for the list builders, all reached through
+/// models, `PageParts` for the pages, `Paginated` for the list builders, all reached through
 /// `apigen_runtime::__private`) and the re-exported `MockOperation`: with the rule xtask
 /// passes, only the `MockOperation` impls are API.
 #[test]
@@ -341,7 +342,7 @@ fn impls_of_private_runtime_traits_are_not_api() {
         BTreeSet::from(
             [
                 "apigen_runtime::__private::DecodeMap",
-                "apigen_runtime::__private::Page",
+                "apigen_runtime::__private::PageParts",
                 "apigen_runtime::__private::Paginated",
                 "apigen_runtime::mock::MockOperation",
             ]
@@ -366,7 +367,7 @@ fn impls_of_private_runtime_traits_are_not_api() {
     assert!(
         dropped
             .iter()
-            .all(|(t, _)| ["DecodeMap", "Page", "Paginated"].contains(&t.as_str())),
+            .all(|(t, _)| ["DecodeMap", "PageParts", "Paginated"].contains(&t.as_str())),
         "{dropped:#?}"
     );
     assert!(kept.is_subset(&every));

@@ -315,6 +315,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "send_with_meta",
             "send_stream",
             "into_stream",
+            "into_pages",
             "request",
         ],
         Namespace::OperationTypes => &[

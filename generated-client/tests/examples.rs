@@ -137,9 +137,19 @@ async fn list_follows_every_page() {
     assert_eq!(
         out,
         "cert_1\tname of cert_1\tactive\ncert_2\tname of cert_2\tinactive\n\
-         cert_3\tname of cert_3\tactive\n3 certificate(s)\n"
+         cert_3\tname of cert_3\tactive\n3 certificate(s)\n\
+         to go on from here later: --after cert_3\n"
     );
     assert_eq!(second.calls().await, 1);
+
+    // Resuming from a cursor asks for what follows it, and only that.
+    let out = stdout(&run(&mock, "list_certificates", &["--after", "cert_2"]).await);
+    assert_eq!(
+        out,
+        "cert_3\tname of cert_3\tactive\n1 certificate(s)\n\
+         to go on from here later: --after cert_3\n"
+    );
+    assert_eq!(second.calls().await, 2);
 
     let _project = mock
         .list_project_certificates()

@@ -51,6 +51,7 @@ pub use bytes::Bytes;
 pub use error::{ApiError, ApiErrorBody, Error, Result};
 pub use file::FileUpload;
 pub use futures_core::Stream;
+pub use pagination::Page;
 pub use request::ApiResponse;
 pub use transport::ByteStream;
 
@@ -64,6 +65,7 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// pagination. Not part of the supported API; it changes with the generator.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::Page;
     pub use crate::builder::TransportBuilder;
     pub use crate::client::{ApiInfo, AuthScheme, Transport};
     pub use crate::decode::{
@@ -74,7 +76,7 @@ pub mod __private {
     pub use crate::mock::json_body;
     #[cfg(feature = "multipart")]
     pub use crate::multipart::Multipart;
-    pub use crate::pagination::{Page, Paginated, paginate};
+    pub use crate::pagination::{PageParts, Paginated, paginate, paginate_pages};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, plain_text};
     pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
     pub use crate::{into_future, string_enum};

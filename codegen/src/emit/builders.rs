@@ -484,6 +484,13 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
             pub fn into_stream(self) -> impl #rt::Stream<Item = #result<#item>> + Send + Unpin + 'static {
                 #rt::paginate(self)
             }
+
+            /// Walks every page, following the cursor, as a stream of pages: each with its
+            /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+            /// its request id.
+            pub fn into_pages(self) -> impl #rt::Stream<Item = #result<#rt::Page<#item>>> + Send + Unpin + 'static {
+                #rt::paginate_pages(self)
+            }
         }
     };
     let paginated = quote! {
@@ -494,8 +501,8 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
                 self.#cursor = Some(cursor);
             }
 
-            fn fetch(self) -> #rt::BoxFuture<#result<Self::Page>> {
-                Box::pin(self.send())
+            fn fetch(self) -> #rt::BoxFuture<#result<#rt::ApiResponse<Self::Page>>> {
+                Box::pin(self.send_with_meta())
             }
         }
     };
@@ -520,12 +527,11 @@ fn page_impl(file: &File<'_>, p: &Page) -> TokenStream {
         quote!(Some(self.#next))
     };
     quote! {
-        impl #rt::Page for #page {
+        impl #rt::PageParts for #page {
             type Item = #item;
 
-            fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-                let next = if #has_more { #next } else { None };
-                (self.#items, next)
+            fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+                (self.#items, #has_more, #next)
             }
         }
     }

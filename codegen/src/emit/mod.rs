@@ -153,7 +153,7 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use #runtime::{
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            Result,
+            Page, Result,
         };
 
         /// What the runtime needs to know about this API.
