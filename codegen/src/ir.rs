@@ -244,14 +244,20 @@ pub enum TypeKind {
     },
 }
 
-/// A struct with named fields.
+/// A struct with named fields. It is `#[non_exhaustive]` with public fields: users read and
+/// assign fields, and build one with its [`constructor`](Struct::constructor) (or `Default`),
+/// so that a new optional field is no breaking change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     /// Fields in spec order.
     pub fields: Vec<Field>,
     /// Where properties beyond the listed ones are kept (`additionalProperties` alongside
-    /// `properties`).
+    /// `properties`); the constructor leaves the map empty.
     pub additional: Option<AdditionalProperties>,
+    /// The associated function that builds one from the fields whose
+    /// [`init`](Field::init) is [`FieldInit::Argument`], in field order (`new`); `None`
+    /// when there are none: the struct then derives `Default`, which sets every field.
+    pub constructor: Option<String>,
 }
 
 /// The map field that keeps a struct's additional properties.
@@ -281,6 +287,20 @@ pub struct Field {
     pub optional: bool,
     /// The local variable that holds the field's value while the struct is decoded.
     pub slot: String,
+    /// What the struct's constructor sets the field to.
+    pub init: FieldInit,
+}
+
+/// What a struct's constructor sets a field to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldInit {
+    /// The argument of the field's name: a value that is not an `Option` and has no only
+    /// value.
+    Argument,
+    /// `None`: the field is an `Option`.
+    Absent,
+    /// The only value of its type (a one-value string enum, a constant): `Default::default()`.
+    Constant,
 }
 
 /// A known value of a string enum.

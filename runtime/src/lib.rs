@@ -97,6 +97,7 @@ pub use error::{ApiError, ApiErrorBody, Error, ErrorBody, NoErrorBody, Result};
 pub use file::FileUpload;
 pub use futures_core::Stream;
 pub use options::RequestOptions;
+pub use pagination::Page;
 pub use request::ApiResponse;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
@@ -114,6 +115,7 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ItemStream;
+    pub use crate::Page;
     pub use crate::builder::TransportBuilder;
     pub use crate::client::{ApiInfo, AuthScheme, Transport};
     pub use crate::decode::{
@@ -124,7 +126,7 @@ pub mod __private {
     pub use crate::mock::json_body;
     #[cfg(feature = "multipart")]
     pub use crate::multipart::Multipart;
-    pub use crate::pagination::{Page, Paginated, paginate};
+    pub use crate::pagination::{PageParts, Paginated, paginate, paginate_pages};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, method, plain_text};
     pub use crate::streams::{Framing, encode_items};
     pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};

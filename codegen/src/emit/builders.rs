@@ -543,9 +543,9 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
     // Pages fail with the plain `Error`.
     let fetch = match &op.error_model {
         Some(_) => {
-            quote!(Box::pin(async move { self.send().await.map_err(#rt::Error::into_untyped) }))
+            quote!(Box::pin(async move { self.send_with_meta().await.map_err(#rt::Error::into_untyped) }))
         }
-        None => quote!(Box::pin(self.send())),
+        None => quote!(Box::pin(self.send_with_meta())),
     };
     let stream = quote! {
         impl #name {
@@ -554,6 +554,13 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
             /// apply to every page.
             pub fn into_stream(self) -> impl #rt::Stream<Item = #result<#item>> + Send + Unpin + 'static {
                 #rt::paginate(self)
+            }
+
+            /// Walks every page, following the cursor, as a stream of pages: each with its
+            /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+            /// its request id.
+            pub fn into_pages(self) -> impl #rt::Stream<Item = #result<#rt::Page<#item>>> + Send + Unpin + 'static {
+                #rt::paginate_pages(self)
             }
         }
     };
@@ -565,7 +572,7 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
                 self.#cursor = Some(cursor);
             }
 
-            fn fetch(self) -> #rt::BoxFuture<#result<Self::Page>> {
+            fn fetch(self) -> #rt::BoxFuture<#result<#rt::ApiResponse<Self::Page>>> {
                 #fetch
             }
         }
@@ -591,12 +598,11 @@ fn page_impl(file: &File<'_>, p: &Page) -> TokenStream {
         quote!(Some(self.#next))
     };
     quote! {
-        impl #rt::Page for #page {
+        impl #rt::PageParts for #page {
             type Item = #item;
 
-            fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-                let next = if #has_more { #next } else { None };
-                (self.#items, next)
+            fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+                (self.#items, #has_more, #next)
             }
         }
     }

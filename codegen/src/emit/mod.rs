@@ -183,7 +183,7 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use #runtime::{
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            HeaderMap, NoErrorBody, RequestOptions, Result, StatusCode,
+            HeaderMap, NoErrorBody, Page, RequestOptions, Result, StatusCode,
         };
         #item_stream
 

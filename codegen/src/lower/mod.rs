@@ -6,10 +6,12 @@
 //! The passes, in order: name and lower the component schemas (`schemas`, `shapes`,
 //! `unions`, `all_of`), lower the operations (`operations`, `parameters`, `bodies`,
 //! `responses`), keep what a selection reaches and box recursive types (`types`, `cycles`),
-//! then decide what the emitters need (`inputs`, `pagination`, `resources`, `examples`).
+//! then decide what the emitters need (`constructors`, `inputs`, `pagination`, `resources`,
+//! `examples`).
 
 mod all_of;
 mod bodies;
+mod constructors;
 mod cycles;
 mod examples;
 mod features;
@@ -87,18 +89,18 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let webhook_payloads = webhooks
         .iter_mut()
         .flat_map(|w| w.events.iter_mut().map(|e| &mut e.payload));
-    let types = types::renumber(
+    let mut types = types::renumber(
         arena,
         &keep,
         &mut operations,
         &mut components,
         payloads.iter_mut().chain(webhook_payloads),
     );
+    constructors::decide(&mut types);
     let pages = pagination::paginate(&types, &mut operations);
     inputs::decide(&types, &mut operations);
     let mut resources = resources::resources(&operations);
     let mut examples = examples::collect(spec, &components, &types, &operations, &mut notes);
-    let mut types = types;
     let (features, other_types_feature) = features::decide(
         features::Grouping {
             mode: config.features,

@@ -245,14 +245,26 @@ impl ListOrganizationCertificates {
     > + Send + Unpin + 'static {
         runtime::paginate(self)
     }
+    /// Walks every page, following the cursor, as a stream of pages: each with its
+    /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+    /// its request id.
+    pub fn into_pages(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<runtime::Page<models::OrganizationCertificate>>,
+    > + Send + Unpin + 'static {
+        runtime::paginate_pages(self)
+    }
 }
 impl runtime::Paginated for ListOrganizationCertificates {
     type Page = models::ListCertificatesResponse;
     fn set_cursor(&mut self, cursor: String) {
         self.after = Some(cursor);
     }
-    fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
-        Box::pin(async move { self.send().await.map_err(runtime::Error::into_untyped) })
+    fn fetch(self) -> runtime::BoxFuture<Result<runtime::ApiResponse<Self::Page>>> {
+        Box::pin(async move {
+            self.send_with_meta().await.map_err(runtime::Error::into_untyped)
+        })
     }
 }
 /// Request builder for `Client::upload_certificate`: `POST /organization/certificates`.
@@ -619,14 +631,26 @@ impl ListProjectCertificates {
     > + Send + Unpin + 'static {
         runtime::paginate(self)
     }
+    /// Walks every page, following the cursor, as a stream of pages: each with its
+    /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+    /// its request id.
+    pub fn into_pages(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<runtime::Page<models::OrganizationProjectCertificate>>,
+    > + Send + Unpin + 'static {
+        runtime::paginate_pages(self)
+    }
 }
 impl runtime::Paginated for ListProjectCertificates {
     type Page = models::ListProjectCertificatesResponse;
     fn set_cursor(&mut self, cursor: String) {
         self.after = Some(cursor);
     }
-    fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
-        Box::pin(async move { self.send().await.map_err(runtime::Error::into_untyped) })
+    fn fetch(self) -> runtime::BoxFuture<Result<runtime::ApiResponse<Self::Page>>> {
+        Box::pin(async move {
+            self.send_with_meta().await.map_err(runtime::Error::into_untyped)
+        })
     }
 }
 /// Request builder for `Client::activate_project_certificates`: `POST /organization/projects/{project_id}/certificates/activate`.
@@ -729,17 +753,15 @@ runtime::request_builder!(
     DeactivateProjectCertificates =>
     models::OrganizationProjectCertificateDeactivationResponse, models::ErrorResponse
 );
-impl runtime::Page for models::ListCertificatesResponse {
+impl runtime::PageParts for models::ListCertificatesResponse {
     type Item = models::OrganizationCertificate;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_more { self.last_id } else { None };
-        (self.data, next)
+    fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+        (self.data, self.has_more, self.last_id)
     }
 }
-impl runtime::Page for models::ListProjectCertificatesResponse {
+impl runtime::PageParts for models::ListProjectCertificatesResponse {
     type Item = models::OrganizationProjectCertificate;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_more { self.last_id } else { None };
-        (self.data, next)
+    fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+        (self.data, self.has_more, self.last_id)
     }
 }
