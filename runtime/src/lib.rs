@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod auth;
 mod builder;
 mod client;
 mod decode;
@@ -47,6 +48,7 @@ mod transport;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+pub use auth::{BoxError, ClientCredentials, TokenSource};
 pub use bytes::Bytes;
 pub use error::{ApiError, ApiErrorBody, Error, Result};
 pub use file::FileUpload;
@@ -64,8 +66,9 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// pagination. Not part of the supported API; it changes with the generator.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::auth::{KeyLocation, Requirement, SchemeKind, SecurityScheme};
     pub use crate::builder::TransportBuilder;
-    pub use crate::client::{ApiInfo, AuthScheme, Transport};
+    pub use crate::client::{ApiInfo, Transport};
     pub use crate::decode::{
         DecodeMap, Key, StructVisitor, check_example, deserialize_string_enum, from_value,
         required, tag_index,
@@ -76,7 +79,10 @@ pub mod __private {
     pub use crate::multipart::Multipart;
     pub use crate::pagination::{Page, Paginated, paginate};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, plain_text};
-    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
+    pub use crate::{
+        ApiResponse, BoxFuture, ByteStream, Bytes, ClientCredentials, Error, FileUpload, Result,
+        Stream, TokenSource,
+    };
     pub use crate::{into_future, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;

@@ -327,6 +327,7 @@ impl<'a> Cx<'a> {
             mock_matchers: Vec::new(),
             pointer: pointer.to_string(),
             gate: Gate::Always,
+            security: 0,
         })
     }
 
