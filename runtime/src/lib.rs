@@ -79,10 +79,7 @@ pub mod __private {
     pub use crate::multipart::Multipart;
     pub use crate::pagination::{Page, Paginated, paginate};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, plain_text};
-    pub use crate::{
-        ApiResponse, BoxFuture, ByteStream, Bytes, ClientCredentials, Error, FileUpload, Result,
-        Stream, TokenSource,
-    };
+    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
     pub use crate::{into_future, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;
