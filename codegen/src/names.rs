@@ -232,22 +232,32 @@ pub fn crate_name(title: &str) -> String {
     format!("{}-client", name.trim_end_matches('-'))
 }
 
-/// The prefix of an API's environment variables, from its crate name or title: the text
-/// before any `(`, ` - `, `:` or `—`, its first three ASCII words in upper case joined by
-/// `_`, without trailing words that say nothing about the API (`API`, `CLIENT`, `REST`,
-/// `OPENAPI`, `OF`, versions): `Stripe API` → `STRIPE`, `petstore-client` → `PETSTORE`. A
-/// leading digit gets `API_` before it; no word at all gives an empty string.
+/// The prefix of an API's environment variables, from its crate name: its ASCII words in
+/// upper case joined by `_`, without trailing words that say nothing about the API (`API`,
+/// `CLIENT`, `REST`, `OPENAPI`, `OF`, versions): `petstore-client` → `PETSTORE`. A leading
+/// digit gets `API_` before it; no word at all gives an empty string.
 pub fn env_prefix(text: &str) -> String {
+    env_prefix_of_words(text, usize::MAX)
+}
+
+/// The prefix of an API's environment variables, from its title: as [`env_prefix`], of the
+/// text before any `(`, ` - `, `:` or `—`, and of its first three words: `Stripe API` →
+/// `STRIPE`, `Swagger Petstore - OpenAPI 3.0` → `SWAGGER_PETSTORE`.
+pub fn env_prefix_of_title(title: &str) -> String {
     let text = [" (", "(", " - ", ":", "—"]
         .iter()
-        .filter_map(|sep| text.find(sep))
+        .filter_map(|sep| title.find(sep))
         .min()
-        .map_or(text, |end| &text[..end]);
+        .map_or(title, |end| &title[..end]);
+    env_prefix_of_words(text, 3)
+}
+
+fn env_prefix_of_words(text: &str, max_words: usize) -> String {
     let mut words: Vec<String> = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_uppercase)
-        .take(3)
+        .take(max_words)
         .collect();
     while words.len() > 1
         && words.last().is_some_and(|w| {
@@ -547,9 +557,10 @@ mod tests {
 
     #[test]
     fn env_prefixes() {
+        assert_eq!(env_prefix("auth-api-key-cookie"), "AUTH_API_KEY_COOKIE");
+        assert_eq!(env_prefix("petstore-client"), "PETSTORE");
         for (text, expected) in [
             ("Stripe API", "STRIPE"),
-            ("petstore-client", "PETSTORE"),
             ("Swagger Petstore - OpenAPI 3.0", "SWAGGER_PETSTORE"),
             (
                 "Swagger Petstore (our own, in the classic style)",
@@ -563,7 +574,7 @@ mod tests {
             ("API", "API"),
             ("名前", ""),
         ] {
-            assert_eq!(env_prefix(text), expected, "env_prefix({text:?})");
+            assert_eq!(env_prefix_of_title(text), expected, "{text:?}");
         }
     }
 

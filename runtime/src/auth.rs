@@ -316,6 +316,15 @@ impl Secrets {
     }
 }
 
+/// What a cookie value cannot hold as it is (RFC 6265, `cookie-octet`), percent-encoded.
+const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
 /// The credentials of a built client, indexed by scheme.
 pub(crate) struct Credentials {
     by_scheme: Vec<Option<Ready>>,
@@ -425,12 +434,8 @@ impl Credentials {
                             location: KeyLocation::Cookie,
                             name,
                         } => Ready::Cookie(format!(
-                            "{}={}",
-                            name,
-                            percent_encoding::utf8_percent_encode(
-                                &secret,
-                                percent_encoding::NON_ALPHANUMERIC
-                            )
+                            "{name}={}",
+                            percent_encoding::utf8_percent_encode(&secret, COOKIE_VALUE)
                         )),
                         SchemeKind::Http { scheme: kind } if kind.eq_ignore_ascii_case("basic") => {
                             let encoded = base64(secret.as_bytes());

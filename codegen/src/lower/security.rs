@@ -296,7 +296,7 @@ fn env_prefix(spec: &OpenAPI, config: &Config) -> String {
         .map(names::env_prefix)
         .filter(|p| !p.is_empty());
     from_name.unwrap_or_else(|| {
-        let prefix = names::env_prefix(&spec.info.title);
+        let prefix = names::env_prefix_of_title(&spec.info.title);
         if prefix.is_empty() {
             "API".to_owned()
         } else {
