@@ -215,3 +215,59 @@ async fn an_operation_whose_credentials_are_missing_fails_before_sending() {
     assert!(err.to_string().contains("oauth"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn no_credential_appears_in_debug_or_errors() {
+    let builder = Client::builder()
+        .api_key(KEY)
+        .app_id(APP)
+        .bearer(BEARER)
+        .oauth_client_credentials("my-client", "cc-secret");
+    let mut shown = vec![format!("{builder:?}")];
+    let client = builder.clone().build().unwrap();
+    shown.push(format!("{client:?}"));
+
+    // An error body that echoes every credential.
+    let server = MockServer::start().await;
+    Mock::given(path("/things"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            format!("<html>{KEY} {APP} {BEARER} rejected</html>"),
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    let err = builder
+        .clone()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .list_things()
+        .send()
+        .await
+        .unwrap_err();
+    shown.push(err.to_string());
+    shown.push(format!("{err:?}"));
+    // A connection error: the query key is in the URL, which errors leave out.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let err = builder
+        .base_url(format!("http://127.0.0.1:{closed}"))
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .list_things()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err}");
+    shown.push(err.to_string());
+    shown.push(format!("{err:?}"));
+    for text in shown {
+        for secret in [KEY, APP, BEARER, "cc-secret"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+}
