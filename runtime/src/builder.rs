@@ -114,19 +114,27 @@ impl TransportBuilder {
                     .all(|&i| builder.credentials[usize::from(i)].is_some())
             })
         {
-            return Err(Error::config(format!(
-                "the environment has no credentials for this API: export {}, or pass them \
-                 with Client::builder()",
-                requirement
-                    .iter()
-                    .map(|schemes| schemes
+            let message = match api.schemes {
+                [one] => format!(
+                    "the environment variable {} is not set or empty; export your API key in \
+                     it, or pass the key with Client::builder().{}(…)",
+                    one.env, one.setter
+                ),
+                _ => format!(
+                    "the environment has no credentials for this API: export {}, or pass them \
+                     with Client::builder()",
+                    requirement
                         .iter()
-                        .map(|&i| api.schemes[usize::from(i)].env)
+                        .map(|schemes| schemes
+                            .iter()
+                            .map(|&i| api.schemes[usize::from(i)].env)
+                            .collect::<Vec<_>>()
+                            .join(" and "))
                         .collect::<Vec<_>>()
-                        .join(" and "))
-                    .collect::<Vec<_>>()
-                    .join(", or ")
-            )));
+                        .join(", or ")
+                ),
+            };
+            return Err(Error::config(message));
         }
         if let Ok(url) = std::env::var(api.base_url_env) {
             if !url.trim().is_empty() {
