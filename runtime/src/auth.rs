@@ -626,6 +626,61 @@ mod tests {
         );
     }
 
+    static SCHEMES: [SecurityScheme; 2] = [
+        SecurityScheme {
+            name: "key",
+            kind: SchemeKind::ApiKey {
+                location: KeyLocation::Header,
+                name: "X-Key",
+            },
+            env: "T_KEY",
+            setter: "key",
+        },
+        SecurityScheme {
+            name: "token",
+            kind: SchemeKind::Http { scheme: "Bearer" },
+            env: "T_TOKEN",
+            setter: "token",
+        },
+    ];
+    static API: ApiInfo = ApiInfo {
+        title: "t",
+        default_base_url: "https://x",
+        base_url_env: "T_BASE_URL",
+        schemes: &SCHEMES,
+        security: &[&[&[0, 1]], &[], &[&[], &[1]]],
+        operation_security: &[("a", 1), ("c", 2)],
+        operations: 4,
+        user_agent: "t",
+    };
+
+    #[test]
+    fn operations_not_listed_have_the_first_requirement() {
+        assert_eq!(requirement(&API, "a"), &[] as Requirement);
+        assert_eq!(requirement(&API, "b"), &[&[0u16, 1][..]][..]);
+        assert_eq!(requirement(&API, "c"), &[&[][..], &[1u16][..]][..]);
+        assert_eq!(requirement(&API, "d"), &[&[0u16, 1][..]][..]);
+    }
+
+    #[test]
+    fn an_empty_alternative_is_the_last_resort() {
+        let given = [None, Some(Credential::Secret("t".into()))];
+        let credentials =
+            Credentials::new(&API, &given, "https://x", None, &mut Vec::new()).unwrap();
+        assert_eq!(
+            credentials.alternative(requirement(&API, "c")),
+            Some(&[1u16][..])
+        );
+        assert!(!credentials.satisfies(requirement(&API, "b")));
+        let none =
+            Credentials::new(&API, &[None, None], "https://x", None, &mut Vec::new()).unwrap();
+        assert_eq!(none.alternative(requirement(&API, "c")), Some(&[][..]));
+        assert_eq!(
+            missing(&API, requirement(&API, "b")),
+            "ClientBuilder::key (or T_KEY) and ClientBuilder::token (or T_TOKEN)"
+        );
+    }
+
     #[test]
     fn secrets_are_redacted() {
         let secrets = Secrets::new(vec!["k1".into(), "s2".into(), String::new()]);
