@@ -21,6 +21,9 @@ pub struct Api {
     pub security: Security,
     /// The environment variables `Client::from_env` reads.
     pub environment: Environment,
+    /// The header that carries idempotency keys, when the API accepts them (the config's
+    /// `idempotency_header`, else the document's `x-idempotency-header`).
+    pub idempotency_header: Option<String>,
     /// Every named type, sorted by name; a [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
     /// Every operation, sorted by path then method; an [`OperationId`] is an index.
@@ -42,6 +45,9 @@ pub struct Api {
     /// The feature that compiles the types no operation reaches, when the operations are
     /// split into features.
     pub other_types_feature: Option<String>,
+    /// The webhooks the API sends, as typed events (the `webhooks` module), when it
+    /// describes any that can be told apart.
+    pub webhooks: Option<Webhooks>,
     /// The crate around the generated modules, when the output is a crate of its own.
     pub standalone: Option<CrateManifest>,
     /// The comment lines (without the comment marker) that open every generated file: what
@@ -138,6 +144,39 @@ pub struct Example {
     pub value: serde_json::Value,
     /// When its test is compiled: when its type is.
     pub gate: Gate,
+}
+
+/// The webhooks of an API: the requests it sends to the user's endpoint, each an event
+/// whose payload is a model, told apart by one property of the payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhooks {
+    /// The payload property whose constant value names the event (`type`).
+    pub tag: String,
+    /// The events, sorted by webhook key.
+    pub events: Vec<WebhookEvent>,
+    /// The cargo feature that compiles the `webhooks` module (and the runtime's verifier).
+    pub feature: String,
+    /// The name of the enum of events (`Event`).
+    pub enum_name: String,
+    /// The name of its variant for events of a type the document does not describe.
+    pub unknown_variant: String,
+}
+
+/// One webhook (one operation of a webhook's path item).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookEvent {
+    /// The webhook's key in the document (`batch_completed`).
+    pub key: String,
+    /// Its variant of the event enum.
+    pub variant: String,
+    /// Doc text: the operation's summary and description.
+    pub doc: Option<String>,
+    /// The payload (the request body's type), never `Nullable`.
+    pub payload: TypeRef,
+    /// The value of [`Webhooks::tag`] that names this event (`batch.completed`).
+    pub tag_value: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
 }
 
 /// How requests are authenticated.
@@ -379,7 +418,7 @@ pub enum TypeRef {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -389,11 +428,16 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// `QUERY` (OpenAPI 3.2's `query` operation): safe and idempotent, with a body.
+    Query,
+    /// Another method (OpenAPI 3.2's `additionalOperations`), exactly as it is sent: a valid
+    /// HTTP token (`COPY`, `PURGE`).
+    Other(String),
 }
 
 impl HttpMethod {
     /// The method as HTTP writes it (`GET`).
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -403,7 +447,15 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(method) => method,
         }
+    }
+
+    /// Whether the `http` crate has a constant for it (`Method::GET`); the others are built
+    /// from their name.
+    pub fn is_standard(&self) -> bool {
+        !matches!(self, HttpMethod::Query | HttpMethod::Other(_))
     }
 }
 

@@ -48,6 +48,11 @@ pub struct Config {
     pub standalone: Option<Standalone>,
     /// Whether the operations are split into cargo features, one per tag.
     pub features: FeatureMode,
+    /// The header that carries idempotency keys (`Idempotency-Key`), for an API that
+    /// accepts them; it overrides the document's `x-idempotency-header`. When either names
+    /// one, every `POST`/`PATCH` call of the client carries a fresh key, the same on each
+    /// of its attempts, and may be retried after any transport failure.
+    pub idempotency_header: Option<String>,
 }
 
 /// Whether a generated crate gets one cargo feature per group of operations.
@@ -73,6 +78,7 @@ impl Default for Config {
             selection: Selection::default(),
             standalone: None,
             features: FeatureMode::Auto,
+            idempotency_header: None,
         }
     }
 }
@@ -158,7 +164,8 @@ pub struct Generation {
     /// generated code needs: a crate holding it must enable them.
     pub runtime_features: Vec<String>,
     /// The cargo features the generated code tests (`#[cfg(feature = …)]`) besides `mock`:
-    /// a crate holding it must declare them.
+    /// a crate holding it must declare them (and the webhooks feature, when there is one,
+    /// must enable the runtime's `webhooks`).
     pub crate_features: Vec<String>,
 }
 
@@ -183,6 +190,7 @@ pub fn generate_with_notes(
         crate_features: std::iter::once(lowered.api.serde_feature.clone())
             .chain(lowered.api.features.iter().map(|f| f.name.clone()))
             .chain(lowered.api.other_types_feature.clone())
+            .chain(lowered.api.webhooks.as_ref().map(|w| w.feature.clone()))
             .collect(),
     })
 }

@@ -348,7 +348,14 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "retry_sleep",
             "timeout",
         ],
-        Namespace::RequestBuilder => &["send", "send_with_meta", "into_stream", "body", "client"],
+        Namespace::RequestBuilder => &[
+            "send",
+            "send_with_meta",
+            "into_stream",
+            "body",
+            "client",
+            "with_options",
+        ],
         Namespace::RequestBuilderMethods => &[
             // Generated methods of every request builder.
             "send",
@@ -356,6 +363,8 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "send_stream",
             "into_stream",
             "request",
+            // The runtime's `request_builder!` macro.
+            "with_options",
         ],
         Namespace::OperationTypes => &[
             // Defined in the `mock` module by the runtime's `mock!` macro.
@@ -393,6 +402,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "resources",
             "mock",
             "spec_examples",
+            "webhooks",
         ],
         // Every generated crate has these (and its dependencies' names are implicit
         // features only when optional, which they are not).
@@ -404,6 +414,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "native-tls",
             "serde-both",
             "other-types",
+            "webhooks",
         ],
     }
 }

@@ -40,6 +40,7 @@ async fn malformed_json_is_a_decode_error() {
         status,
         request_id,
         excerpt,
+        attempts,
         source,
     } = &err
     else {
@@ -50,9 +51,11 @@ async fn malformed_json_is_a_decode_error() {
     assert_eq!(request_id.as_deref(), Some("req_bad_json"));
     assert_eq!(excerpt, body);
     assert!(source.is_syntax(), "{source}");
+    assert_eq!(*attempts, 1);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.request_id(), Some("req_bad_json"));
-    assert_eq!(err.attempts(), None);
+    assert_eq!(err.attempts(), Some(1));
+    assert!(err.is_decode());
     assert!(!err.is_retryable());
     let chained = err
         .source()

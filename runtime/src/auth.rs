@@ -652,6 +652,7 @@ mod tests {
         operation_security: &[("a", 1), ("c", 2)],
         operations: 4,
         user_agent: "t",
+        idempotency_header: None,
     };
 
     #[test]

@@ -210,7 +210,9 @@ impl TransportBuilder {
     }
 
     /// How many times a failed attempt is retried (default 2, so at most 3 attempts).
-    /// Connection errors, timeouts, 408, 409, 429 and 5xx are retried; other errors never.
+    /// 408, 409, 429 and 5xx are retried, and connections that could not be made; other
+    /// transport failures only for idempotent methods or calls with an idempotency key (see
+    /// the crate docs on retries). Other errors never.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
         self
@@ -340,6 +342,7 @@ impl TransportBuilder {
                 max_retry_delay: self.max_retry_delay,
                 sleep: self.sleep,
             }),
+            options: None,
         })
     }
 }

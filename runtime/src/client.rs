@@ -4,6 +4,7 @@
 
 use super::BoxFuture;
 use super::auth::{Credentials, Requirement, Secrets, SecurityScheme};
+use super::options::RequestOptions;
 use reqwest::header::HeaderMap;
 use std::fmt;
 use std::sync::Arc;
@@ -31,6 +32,11 @@ pub struct ApiInfo {
     pub operations: usize,
     /// The `User-Agent` every request carries (the generated crate's name and version).
     pub user_agent: &'static str,
+    /// The header that carries idempotency keys (such as `Idempotency-Key`), when the API
+    /// accepts them: every call of a non-idempotent method (`POST`, `PATCH`) then carries a
+    /// fresh key, the same on each of its attempts, and may be retried after any transport
+    /// failure.
+    pub idempotency_header: Option<&'static str>,
 }
 
 /// An API for the runtime's own unit tests.
@@ -49,6 +55,7 @@ pub(crate) static TEST_API: ApiInfo = ApiInfo {
     operation_security: &[],
     operations: 0,
     user_agent: "apigen-runtime-tests",
+    idempotency_header: None,
 };
 
 /// A configured connection to an API: what a generated `Client` holds, and what sends its
@@ -56,6 +63,9 @@ pub(crate) static TEST_API: ApiInfo = ApiInfo {
 #[derive(Clone)]
 pub struct Transport {
     pub(super) inner: Arc<Inner>,
+    /// The settings of the calls this copy sends, over the client's (a request builder's
+    /// copy, after `.with_options(…)`).
+    pub(super) options: Option<Arc<RequestOptions>>,
 }
 
 /// What a transport holds, set by `TransportBuilder::build`.
@@ -100,6 +110,12 @@ impl Transport {
     /// What the runtime knows about the API.
     pub fn api(&self) -> &'static ApiInfo {
         self.inner.api
+    }
+
+    /// Gives the calls this copy sends `options` (what `.with_options(…)` does to a request
+    /// builder's own copy of the client); they replace any given before.
+    pub fn set_options(&mut self, options: RequestOptions) {
+        self.options = Some(Arc::new(options));
     }
 }
 

@@ -16,10 +16,11 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
-    /// No complete response arrived within the configured timeout (after any retries).
+    /// An attempt got no response within its timeout, and no other attempt followed it
+    /// (see the crate docs on retries).
     #[error(
         "{operation}: no response within {timeout:?} ({}); raise the timeout with \
-         ClientBuilder::timeout or try again later",
+         ClientBuilder::timeout or RequestOptions::timeout, or try again later",
         attempts_text(*.attempts)
     )]
     Timeout {
@@ -31,7 +32,24 @@ pub enum Error {
         attempts: u32,
     },
 
-    /// The request could not be sent or the response could not be read (after any retries).
+    /// The whole call took longer than its deadline (`RequestOptions::deadline`), attempts
+    /// and waits between them included; the attempt in flight, if any, was cancelled.
+    #[error(
+        "{operation}: the call did not complete within its deadline of {deadline:?} ({}); \
+         raise RequestOptions::deadline or try again later",
+        attempts_text(*.attempts)
+    )]
+    Deadline {
+        /// The operationId of the call.
+        operation: &'static str,
+        /// The deadline that passed.
+        deadline: Duration,
+        /// How many attempts were started.
+        attempts: u32,
+    },
+
+    /// No response arrived: the connection could not be made, or failed before the
+    /// response's status and headers arrived (after any retries).
     #[error(
         "{operation}: could not reach the API at {host}: {message} ({}); check the network \
          connection and the base URL",
@@ -44,6 +62,35 @@ pub enum Error {
         host: String,
         /// What went wrong, with its causes.
         message: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error (its URL removed).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server answered with a status and headers, but the body was cut short or
+    /// stalled past the timeout. After a success status the call may well have taken
+    /// effect, so it is not sent again (unless the method is idempotent or the call
+    /// carries an idempotency key): check its effect before repeating it.
+    #[error(
+        "{operation}: the server answered {status} but the body was cut short ({}; {}){}; {}",
+        chain_text(.source),
+        attempts_text(*.attempts),
+        request_id_text(.request_id.as_deref()),
+        if .status.is_success() {
+            "the call may have taken effect: check before repeating it"
+        } else {
+            "the error body could not be read; try again later"
+        }
+    )]
+    Body {
+        /// The operationId of the call.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The `x-request-id` response header, when present.
+        request_id: Option<String>,
         /// How many attempts were made.
         attempts: u32,
         /// The underlying error (its URL removed).
@@ -66,6 +113,8 @@ pub enum Error {
         request_id: Option<String>,
         /// The beginning of the body (at most 512 characters, on one line).
         excerpt: String,
+        /// How many attempts were made.
+        attempts: u32,
         /// What serde found wrong.
         #[source]
         source: serde_json::Error,
@@ -94,6 +143,21 @@ fn attempts_text(attempts: u32) -> String {
     }
 }
 
+/// An error and its causes on one line, each cause once.
+pub(crate) fn chain_text(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
 fn request_id_text(request_id: Option<&str>) -> String {
     request_id
         .map(|id| format!(" (request id {id})"))
@@ -101,31 +165,39 @@ fn request_id_text(request_id: Option<&str>) -> String {
 }
 
 impl Error {
-    /// The HTTP status of the response, for API and decode errors.
+    /// The HTTP status of the response, when one arrived (API, body and decode errors).
+    /// `StatusCode` is re-exported by the client crate; `.as_u16()` gives the number.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::Body { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// The `x-request-id` of the response, for API and decode errors; quote it when you
-    /// contact the API's support.
+    /// The `x-request-id` of the response, when one arrived (API, body and decode errors);
+    /// quote it when you contact the API's support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::Body { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
 
-    /// How many attempts were made before this error, when a request was sent at all.
+    /// How many attempts were made, for every error of a call that sent a request; `None`
+    /// for invalid input and configuration, which fail before anything is sent.
     pub fn attempts(&self) -> Option<u32> {
         match self {
             Error::Api(e) => Some(e.attempts),
-            Error::Timeout { attempts, .. } | Error::Connection { attempts, .. } => Some(*attempts),
-            _ => None,
+            Error::Timeout { attempts, .. }
+            | Error::Deadline { attempts, .. }
+            | Error::Connection { attempts, .. }
+            | Error::Body { attempts, .. }
+            | Error::Decode { attempts, .. } => Some(*attempts),
+            Error::InvalidInput { .. } | Error::Config { .. } => None,
         }
     }
 
@@ -137,19 +209,67 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again later may succeed: timeouts, connection errors,
-    /// and the statuses 408, 409, 429 and 5xx.
+    /// Whether trying the same call again later may succeed: timeouts, deadlines,
+    /// connection errors, and the statuses 408, 409, 429 and 5xx. A body cut short is not:
+    /// the call may have taken effect.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => retryable_status(e.status),
-            Error::Timeout { .. } | Error::Connection { .. } => true,
+            Error::Timeout { .. } | Error::Deadline { .. } | Error::Connection { .. } => true,
             _ => false,
         }
     }
 
-    /// Whether the call timed out.
+    /// Whether the API answered with an error status ([`Error::Api`]).
+    pub fn is_api(&self) -> bool {
+        matches!(self, Error::Api(_))
+    }
+
+    /// Whether an attempt or the whole call ran out of time: [`Error::Timeout`],
+    /// [`Error::Deadline`], or a body that stalled past the timeout ([`Error::Body`]).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        match self {
+            Error::Timeout { .. } | Error::Deadline { .. } => true,
+            Error::Body { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether the call's deadline passed ([`Error::Deadline`]).
+    pub fn is_deadline(&self) -> bool {
+        matches!(self, Error::Deadline { .. })
+    }
+
+    /// Whether no response arrived because of the connection ([`Error::Connection`]):
+    /// DNS, TCP, TLS, or a connection lost before the response.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection { .. })
+    }
+
+    /// Whether the connection could not be made at all (DNS, refused, TLS handshake): the
+    /// request was certainly not sent.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Connection { source, .. } if source.is_connect())
+    }
+
+    /// Whether the server answered but its body was cut short ([`Error::Body`]).
+    pub fn is_body(&self) -> bool {
+        matches!(self, Error::Body { .. })
+    }
+
+    /// Whether a success body did not match the expected type ([`Error::Decode`]).
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Decode { .. })
+    }
+
+    /// Whether an argument could not be sent as given ([`Error::InvalidInput`]).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::InvalidInput { .. })
+    }
+
+    /// Whether the client is misconfigured ([`Error::Config`]).
+    pub fn is_config(&self) -> bool {
+        matches!(self, Error::Config { .. })
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {

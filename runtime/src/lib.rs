@@ -20,6 +20,39 @@
 //! Everything else generated code needs is in [`__private`], which is not part of the
 //! supported API: it changes with the generator, in any release.
 //!
+//! # Retries: never a write repeated by accident
+//!
+//! A failed attempt is retried (up to `max_retries`, with backoff) only when sending the
+//! request again cannot repeat its effect:
+//!
+//! - **Retryable statuses** (408, 409, 429, 5xx, or what the server's `x-should-retry`
+//!   says) are retried for every method: the server answered that the call did not
+//!   complete. `Retry-After` is honoured.
+//! - **A connection that could not be made** (DNS, refused, TLS handshake) is retried for
+//!   every method: nothing was sent.
+//! - **Other transport failures** (a connection reset after the request was written, an
+//!   attempt that timed out, a body cut short after the status arrived) are retried only
+//!   for idempotent methods (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`, `TRACE`) and for
+//!   calls that carry an idempotency key. A `POST` or `PATCH` without one is not sent
+//!   again: it may have taken effect.
+//! - **Once a success status arrived**, a body cut short is [`Error::Body`] (status,
+//!   request id, attempts), never "could not reach the API": the call may have taken
+//!   effect, check before repeating it.
+//!
+//! An API that accepts idempotency keys says so with the `x-idempotency-header` extension
+//! at the top level of its document (or the generator's `idempotency_header` setting); its
+//! client then sends a fresh key (`apigen-<uuid v4>`) with every `POST` and `PATCH` call,
+//! the same on each attempt, so those calls are retried like the rest. A caller can give
+//! any call its own key with [`RequestOptions::idempotency_key`] (sent in
+//! `Idempotency-Key` when the API declares no header).
+//!
+//! # Per-call options
+//!
+//! Every request builder has `.with_options(`[`RequestOptions`]`)`: a timeout per attempt,
+//! a deadline for the whole call (attempts and waits; [`Error::Deadline`]), the number of
+//! retries, extra headers and query parameters, an idempotency key. Dropping the future of
+//! a call cancels it: the attempt in flight is abandoned and no other is started.
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls; `native-tls`: through the platform's library.
@@ -41,9 +74,11 @@ mod macros;
 pub mod mock;
 #[cfg(feature = "multipart")]
 mod multipart;
+mod options;
 mod pagination;
 mod request;
 mod retry;
+mod streams;
 mod transport;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
@@ -53,7 +88,11 @@ pub use bytes::Bytes;
 pub use error::{ApiError, ApiErrorBody, Error, Result};
 pub use file::FileUpload;
 pub use futures_core::Stream;
+pub use options::RequestOptions;
 pub use request::ApiResponse;
+pub use reqwest::StatusCode;
+pub use reqwest::header::HeaderMap;
+pub use streams::ItemStream;
 pub use transport::ByteStream;
 
 use std::future::Future;
@@ -78,9 +117,12 @@ pub mod __private {
     #[cfg(feature = "multipart")]
     pub use crate::multipart::Multipart;
     pub use crate::pagination::{Page, Paginated, paginate};
-    pub use crate::request::{ParamValue, Request, encode_path, json_text, plain_text};
-    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
-    pub use crate::{into_future, string_enum};
+    pub use crate::request::{ParamValue, Request, encode_path, json_text, method, plain_text};
+    pub use crate::streams::{Framing, encode_items};
+    pub use crate::{
+        ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, ItemStream, Result, Stream,
+    };
+    pub use crate::{request_builder, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;
     pub use serde_json;

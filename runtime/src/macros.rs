@@ -27,6 +27,7 @@
 ///     operation_security: &[],
 ///     operations: 0,
 ///     user_agent: "example/1.0",
+///     idempotency_header: None,
 /// };
 /// apigen_runtime::client!(API, "the API key from `EXAMPLE_API_KEY`", "EXAMPLE_BASE_URL", "https://api.example.com/v1");
 ///
@@ -153,8 +154,10 @@ macro_rules! client {
             }
 
             /// How many times a failed attempt is retried (default 2, so at most 3
-            /// attempts). Connection errors, timeouts, 408, 409, 429 and 5xx are retried;
-            /// other errors never.
+            /// attempts). 408, 409, 429 and 5xx are retried, and connections that could
+            /// not be made; other transport failures only for idempotent methods (`GET`,
+            /// `PUT`, `DELETE`, …) or calls with an idempotency key, so that a `POST` is
+            /// never repeated by accident. Other errors never.
             pub fn max_retries(self, max_retries: u32) -> Self {
                 ClientBuilder {
                     inner: self.inner.max_retries(max_retries),
@@ -280,11 +283,24 @@ macro_rules! string_enum {
     };
 }
 
-/// Lets a request builder be `.await`ed directly, as a shorthand for `.send().await`.
+/// What every request builder shares: `.with_options(…)`, and `.await` on the builder as a
+/// shorthand for `.send().await`. The builder must have a `client` field (the generated
+/// crate's `Client`).
 #[doc(hidden)]
 #[macro_export]
-macro_rules! into_future {
+macro_rules! request_builder {
     ($builder:ty => $output:ty) => {
+        impl $builder {
+            /// Settings for this call over the client's: timeout per attempt, deadline of
+            /// the whole call, retries, extra headers and query parameters, idempotency
+            /// key. They replace any given before. For example
+            /// `.with_options(RequestOptions::new().timeout(Duration::from_secs(20)))`.
+            pub fn with_options(mut self, options: $crate::RequestOptions) -> Self {
+                self.client.transport.set_options(options);
+                self
+            }
+        }
+
         impl ::core::future::IntoFuture for $builder {
             type Output = $crate::Result<$output>;
             type IntoFuture = $crate::BoxFuture<Self::Output>;

@@ -456,6 +456,24 @@ impl<T> std::ops::Deref for ApiResponse<T> {
     }
 }
 
+/// The method named `name`, for those `Method` has no constant for (`QUERY`, `COPY`): the
+/// generator only writes valid method names, so the error is for completeness.
+pub fn method(name: &'static str) -> Result<Method> {
+    Method::from_bytes(name.as_bytes())
+        .map_err(|_| Error::invalid_input(format!("`{name}` is not an HTTP method name")))
+}
+
+/// Whether a request with `method` may be repeated without changing its effect (RFC 9110
+/// §9.2.2, and `QUERY`, which is safe): what a retry policy that tells writes from reads
+/// asks.
+#[allow(dead_code)] // for the retry policy, which does not tell methods apart yet
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        method.as_str(),
+        "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE" | "QUERY"
+    )
+}
+
 /// A value's JSON text (for parameters described by `content: application/json` in a path
 /// or a cookie).
 pub fn json_text(value: &impl serde::Serialize) -> Result<String> {
@@ -535,6 +553,26 @@ mod tests {
         r.cookie("session", "a;b");
         r.cookie("theme", &Some("dark".to_owned()));
         assert_eq!(r.cookie_header().unwrap(), "session=a%3Bb; theme=dark");
+    }
+
+    #[test]
+    fn custom_methods() {
+        assert_eq!(method("QUERY").unwrap().as_str(), "QUERY");
+        assert_eq!(method("COPY").unwrap().as_str(), "COPY");
+        assert!(matches!(
+            method("BAD METHOD"),
+            Err(Error::InvalidInput { .. })
+        ));
+        for idempotent in ["GET", "QUERY", "PUT", "DELETE"] {
+            assert!(is_idempotent(&method_of(idempotent)), "{idempotent}");
+        }
+        for not in ["POST", "PATCH", "COPY"] {
+            assert!(!is_idempotent(&method_of(not)), "{not}");
+        }
+    }
+
+    fn method_of(name: &str) -> Method {
+        Method::from_bytes(name.as_bytes()).unwrap()
     }
 
     #[test]

@@ -14,28 +14,66 @@ pub(super) const MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
 /// A `Retry-After` longer than this is not waited for; the normal backoff applies instead.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// How one call may be retried: decided once, before its first attempt.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CallPolicy {
+    /// How many retries may follow the first attempt.
+    pub(super) max_retries: u32,
+    /// Whether the request may be sent again after it may have reached the server: its
+    /// method is idempotent, or it carries an idempotency key.
+    pub(super) may_resend: bool,
+}
+
+/// How an attempt failed, as far as the retry policy cares.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Failure<'a> {
+    /// The server answered with an error status (its body read whole).
+    Status(StatusCode, &'a HeaderMap),
+    /// The connection could not be made: the request was certainly not sent.
+    NotSent,
+    /// The request may have been sent, and no response arrived (a reset, a timeout).
+    NoResponse,
+    /// The status and headers arrived but the body did not, whole.
+    BodyCut(StatusCode, &'a HeaderMap),
+}
+
 impl Transport {
-    /// Whether attempt number `attempt` (the first is 1) may be followed by another.
-    pub(super) fn retries_left(&self, attempt: u32) -> bool {
-        attempt <= self.inner.max_retries
-    }
-
-    /// After attempt number `attempt` got the error status `status`: how long to wait before
-    /// the next attempt, or `None` when the error is final.
-    pub(super) fn retry_delay_after_status(
+    /// The retry policy. After attempt number `attempt` (the first is 1) failed with
+    /// `failure`: how long to wait before the next attempt, or `None` when the failure is
+    /// final.
+    ///
+    /// - An error status the server marks as retryable (408, 409, 429, 5xx, or its
+    ///   `x-should-retry`) is retried whatever the method: the server answered that the
+    ///   call did not complete.
+    /// - A connection that could not be made is retried whatever the method: nothing was
+    ///   sent.
+    /// - An error status whose body was cut short is decided by its status alone.
+    /// - A failure after the request may have been written (a reset, a timeout, a body cut
+    ///   short after a success status) is retried only when the request may be re-sent
+    ///   ([`CallPolicy::may_resend`]): re-sending a `POST` could repeat its effect.
+    pub(super) fn retry_delay(
         &self,
+        policy: CallPolicy,
         attempt: u32,
-        status: StatusCode,
-        headers: &HeaderMap,
+        failure: Failure<'_>,
     ) -> Option<Duration> {
-        (self.retries_left(attempt) && should_retry(status, headers))
-            .then(|| retry_after(headers).unwrap_or_else(|| self.backoff(attempt)))
-    }
-
-    /// After attempt number `attempt` could not connect, failed or timed out: how long to
-    /// wait before the next attempt, or `None` when it was the last.
-    pub(super) fn retry_delay_after_transport_error(&self, attempt: u32) -> Option<Duration> {
-        self.retries_left(attempt).then(|| self.backoff(attempt))
+        if attempt > policy.max_retries {
+            return None;
+        }
+        match failure {
+            // An error status decides, whether or not its body arrived whole.
+            Failure::Status(status, headers) | Failure::BodyCut(status, headers)
+                if !status.is_success() =>
+            {
+                should_retry(status, headers)
+                    .then(|| retry_after(headers).unwrap_or_else(|| self.backoff(attempt)))
+            }
+            Failure::Status(..) => None,
+            Failure::NotSent => Some(self.backoff(attempt)),
+            Failure::NoResponse | Failure::BodyCut(..) => {
+                policy.may_resend.then(|| self.backoff(attempt))
+            }
+        }
     }
 
     /// Exponential backoff with jitter: 0.5 s, 1 s, 2 s … up to 8 s, each shortened by up to
@@ -166,6 +204,50 @@ mod tests {
             StatusCode::BAD_REQUEST,
             &headers(&[("x-should-retry", "true")])
         ));
+    }
+
+    #[test]
+    fn what_the_policy_retries() {
+        let client = crate::builder::TransportBuilder::new(&crate::client::TEST_API)
+            .api_key("k")
+            .build()
+            .unwrap();
+        let post = CallPolicy {
+            max_retries: 2,
+            may_resend: false,
+        };
+        let get = CallPolicy {
+            may_resend: true,
+            ..post
+        };
+        let none = HeaderMap::new();
+        let ok = StatusCode::OK;
+        let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+        let bad = StatusCode::BAD_REQUEST;
+        for (policy, failure, retried) in [
+            (post, Failure::Status(unavailable, &none), true),
+            (post, Failure::Status(bad, &none), false),
+            (post, Failure::NotSent, true),
+            (post, Failure::NoResponse, false),
+            (post, Failure::BodyCut(ok, &none), false),
+            (post, Failure::BodyCut(unavailable, &none), true),
+            (post, Failure::BodyCut(bad, &none), false),
+            (get, Failure::Status(bad, &none), false),
+            (get, Failure::NoResponse, true),
+            (get, Failure::BodyCut(ok, &none), true),
+            (get, Failure::BodyCut(bad, &none), false),
+        ] {
+            assert_eq!(
+                client.retry_delay(policy, 1, failure).is_some(),
+                retried,
+                "{policy:?} {failure:?}"
+            );
+            assert_eq!(
+                client.retry_delay(policy, 3, failure),
+                None,
+                "no retries left"
+            );
+        }
     }
 
     #[test]

@@ -185,6 +185,37 @@ impl Webhook {
         })
     }
 
+    /// Verifies a delivery like [`verify`](Self::verify), then decodes its body as `E`: a
+    /// generated crate's `webhooks::Event` (which its `webhooks::unwrap` returns), or one
+    /// payload type.
+    ///
+    /// # Errors
+    ///
+    /// A [`WebhookError`] saying what is wrong with the delivery;
+    /// [`WebhookError::InvalidPayload`] when it verifies but its body is not JSON of `E`.
+    pub fn unwrap<E: serde::de::DeserializeOwned>(
+        &self,
+        body: &[u8],
+        headers: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<[u8]>)>,
+    ) -> Result<E, WebhookError> {
+        self.unwrap_at(body, headers, SystemTime::now())
+    }
+
+    /// [`unwrap`](Self::unwrap) with `now` as the current time.
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`](Self::unwrap).
+    pub fn unwrap_at<E: serde::de::DeserializeOwned>(
+        &self,
+        body: &[u8],
+        headers: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<[u8]>)>,
+        now: SystemTime,
+    ) -> Result<E, WebhookError> {
+        self.verify_at(body, headers, now)?;
+        serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload(e.to_string()))
+    }
+
     /// The `webhook-signature` value (`v1,<base64>`) of a delivery of `body` with this
     /// `id`, sent at `timestamp` (Unix seconds, which go in `webhook-timestamp` as
     /// `timestamp.to_string()`; [`verify`](Self::verify) refuses negative ones).
@@ -317,6 +348,11 @@ pub enum WebhookError {
         "no signature matches the webhook: a changed body, id or timestamp, or the wrong secret"
     )]
     SignatureMismatch,
+    /// The delivery verifies, but its body is not JSON of the expected type: not JSON at all,
+    /// not an event (no `type`), or an event that does not match its schema. The text says
+    /// what and where, from the JSON decoder.
+    #[error("the webhook's body is not an event of this API: {0}")]
+    InvalidPayload(String),
     /// The secret given to [`Webhook::new`] is empty or not base64 (after an optional
     /// `whsec_`).
     #[error("the webhook secret is empty or not base64 (expected `whsec_` and base64)")]
@@ -810,6 +846,47 @@ mod tests {
             webhook().verify_at(BODY, headers(ID, &zeros, &signature), at(SENT)),
             Err(WebhookError::SignatureMismatch)
         );
+    }
+
+    #[test]
+    fn unwrap_verifies_then_decodes() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Test {
+            test: u64,
+        }
+        let webhook = webhook();
+        assert_eq!(
+            webhook.unwrap_at::<Test>(BODY, signed(), at(SENT)),
+            Ok(Test { test: 2432232314 })
+        );
+        // Verification comes first: a tampered body is a signature error, not a JSON one.
+        assert_eq!(
+            webhook.unwrap_at::<Test>(b"{", signed(), at(SENT)),
+            Err(WebhookError::SignatureMismatch)
+        );
+        assert_eq!(
+            webhook.unwrap_at::<Test>(BODY, signed(), at(SENT + 301)),
+            Err(WebhookError::TimestampTooOld {
+                seconds: 301,
+                tolerance: 300
+            })
+        );
+        // Signed, but not of the expected type, or not JSON.
+        for (body, expected) in [
+            (
+                &b"{\"test\": \"x\"}"[..],
+                "invalid type: string \"x\", expected u64",
+            ),
+            (&b"not json"[..], "expected ident at line 1 column 2"),
+        ] {
+            let delivery = headers(ID, &SENT.to_string(), &webhook.sign(ID, SENT, body));
+            match webhook.unwrap_at::<Test>(body, delivery, at(SENT)) {
+                Err(WebhookError::InvalidPayload(message)) => {
+                    assert!(message.starts_with(expected), "{message}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

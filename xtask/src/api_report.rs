@@ -51,9 +51,10 @@ pub const PRIVATE_REEXPORTS: &[&str] = &[
     "Bytes",
     "Error",
     "FileUpload",
+    "ItemStream",
     "Result",
     "Stream",
-    "into_future",
+    "request_builder",
     "string_enum",
 ];
 

@@ -25,6 +25,9 @@ pub struct ConfigFile {
     pub runtime_path: Option<String>,
     /// The default base URL, instead of the spec's first server.
     pub base_url: Option<String>,
+    /// The header that carries idempotency keys (`Idempotency-Key`), instead of the
+    /// document's `x-idempotency-header`.
+    pub idempotency_header: Option<String>,
     /// The environment variables `Client::from_env` reads.
     #[serde(default)]
     pub env: Env,
@@ -130,6 +133,7 @@ impl ConfigFile {
                 .map(|p| (p != "none").then(|| PathBuf::from(p))),
         );
         set(&mut config.base_url, self.base_url);
+        set(&mut config.idempotency_header, self.idempotency_header);
         set(&mut config.env_prefix, self.env.prefix);
         set(&mut config.api_key_env, self.env.api_key);
         set(&mut config.base_url_env, self.env.base_url);
@@ -174,6 +178,7 @@ name = "petstore"
 features = "on"
 runtime_path = "none"
 base_url = "https://petstore.example.com/v2"
+idempotency_header = "Idempotency-Key"
 
 [env]
 prefix = "PETSTORE"
@@ -190,6 +195,7 @@ operations = ["getUser"]
         .unwrap();
         assert_eq!(file.name.as_deref(), Some("petstore"));
         assert_eq!(file.features, Some(Features::On));
+        assert_eq!(file.idempotency_header.as_deref(), Some("Idempotency-Key"));
         assert_eq!(file.env.schemes["petstore_auth"], "PETSTORE_TOKEN");
         assert_eq!(file.select.operations, ["getUser"]);
     }

@@ -394,13 +394,19 @@ fn the_private_reexports_match_the_runtime() {
     };
     let mut items = BTreeSet::new();
     let mut crates = BTreeSet::new();
-    for line in block.lines().map(str::trim) {
-        let Some(used) = line
-            .strip_prefix("pub use ")
-            .and_then(|u| u.strip_suffix(';'))
-        else {
+    // One statement per item of the list, joined when rustfmt spread it over lines.
+    let statements = block
+        .split(';')
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+    for statement in statements {
+        let Some(used) = statement.rsplit_once("pub use ").map(|(_, used)| {
+            used.replace("{ ", "{")
+                .replace(", }", "}")
+                .replace(" }", "}")
+        }) else {
             continue;
         };
+        let used = used.as_str();
         if let Some(rest) = used.strip_prefix("crate::") {
             // The crate's root items, not those of its modules (`crate::mock::json_body`).
             if rest.starts_with('{') || !rest.contains("::") {

@@ -185,7 +185,7 @@ fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
         .map(|i| setter(file, i));
     let send = send(file, op);
     let response = response_type(file, op);
-    let into_future = file.runtime("into_future");
+    let request_builder = file.runtime("request_builder");
     let mut items = vec![
         quote! {
             #doc
@@ -202,7 +202,7 @@ fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
                 #send
             }
         },
-        quote!(#into_future!(#name => #response);),
+        quote!(#request_builder!(#name => #response);),
     ];
     if let Some(p) = &op.pagination {
         items.extend(stream_methods(file, op, p));
@@ -235,7 +235,13 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
     let rt = file.runtime_module();
     let result = file.result();
     let response = response_type(file, op);
-    let http_method = format_ident!("{}", op.method.as_str());
+    let http_method = if op.method.is_standard() {
+        let constant = format_ident!("{}", op.method.as_str());
+        quote!(#rt::Method::#constant)
+    } else {
+        let name = op.method.as_str();
+        quote!(#rt::method(#name)?)
+    };
     let operation_id = &op.id;
     let template = &op.path.template;
     let path = path_expr(file, op);
@@ -354,7 +360,7 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
 
         fn request(&self) -> #result<#rt::Request> {
             let #mutable request = #rt::Request::new(
-                #rt::Method::#http_method,
+                #http_method,
                 #operation_id,
                 #template,
                 #path,

@@ -36,9 +36,19 @@ pub(crate) fn manifest(api: &Api, m: &CrateManifest) -> String {
     }
     if let Some(other) = &api.other_types_feature {
         groups.push_str(&format!(
-            "## The types no operation uses (webhook payloads, shared definitions).\n{other} = []\n"
+            "## The types no operation or webhook uses (shared definitions).\n{other} = []\n"
         ));
         default.push(other.clone());
+    }
+    if let Some(webhooks) = &api.webhooks {
+        let events = webhooks.events.len();
+        groups.push_str(&format!(
+            "## `webhooks`: verify and decode the {events} webhook event{} the API sends.\n\
+             {} = [\"apigen-runtime/webhooks\"]\n",
+            if events == 1 { "" } else { "s" },
+            webhooks.feature
+        ));
+        default.push(webhooks.feature.clone());
     }
     let default: Vec<String> = default.iter().map(|f| toml_string(f)).collect();
     let serde = &api.serde_feature;

@@ -11,6 +11,7 @@ mod mock;
 mod models;
 mod resources;
 mod spec_examples;
+mod webhooks;
 
 use crate::ir::{
     Api, Gate, KeyLocation, SchemeKind, SecurityScheme, StatusVariant, TypeId, TypeKind, TypeRef,
@@ -36,8 +37,15 @@ const MODULES: &[(&str, Emitter)] = &[
     ("mock.rs", mock::mock),
     ("resources.rs", resources::resources),
     ("spec_examples.rs", spec_examples::spec_examples),
+    ("webhooks.rs", webhooks::webhooks),
     ("mod.rs", module_root),
 ];
+
+/// Whether the API has the module `path`: every one but `webhooks.rs`, which only an API
+/// with typed webhooks has.
+fn has_module(api: &Api, path: &str) -> bool {
+    path != "webhooks.rs" || api.webhooks.is_some()
+}
 
 /// The order of the modules in the output.
 const MODULE_ORDER: &[&str] = &[
@@ -48,6 +56,7 @@ const MODULE_ORDER: &[&str] = &[
     "resources.rs",
     "mock.rs",
     "spec_examples.rs",
+    "webhooks.rs",
 ];
 
 pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
@@ -73,15 +82,19 @@ pub(crate) fn emit(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
 /// Emits and renders every module, on as many threads as the machine has cores (each
 /// module is independent: the IR is shared, read-only).
 fn render_all(api: &Api) -> Result<Vec<GeneratedFile>, Error> {
+    let modules: Vec<&(&str, Emitter)> = MODULES
+        .iter()
+        .filter(|(path, _)| has_module(api, path))
+        .collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(MODULES.len());
+        .min(modules.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((path, emitter)) = MODULES.get(i) else {
+            let Some((path, emitter)) = modules.get(i) else {
                 return done;
             };
             done.push(render(&api.header, path, emitter(api)));
@@ -197,6 +210,17 @@ fn module_root(api: &Api) -> TokenStream {
     let credentials_doc = &security.credentials_doc;
     let operations = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let title = &api.title;
+    let idempotency_header = match &api.idempotency_header {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    let webhooks = api.webhooks.as_ref().map(|w| {
+        let feature = &w.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod webhooks;
+        }
+    });
     quote! {
         #doc
 
@@ -208,10 +232,11 @@ fn module_root(api: &Api) -> TokenStream {
         pub mod mock;
         #[cfg(test)]
         mod spec_examples;
+        #webhooks
 
         pub use #runtime::{
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            Result,
+            HeaderMap, RequestOptions, Result, StatusCode,
         };
         #token_types
 
@@ -225,6 +250,7 @@ fn module_root(api: &Api) -> TokenStream {
             operation_security: &[#(#overrides),*],
             operations: #operations,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"),
+            idempotency_header: #idempotency_header,
         };
 
         // `Client` and `ClientBuilder`; the literals name the environment variables in their docs.

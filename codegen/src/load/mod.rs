@@ -9,13 +9,16 @@
 //! 2. `path_items`: path items given by `$ref` (and, in 3.2, media types given by `$ref`)
 //!    become copies of their targets; one that cannot be followed is an error here.
 //! 3. `callbacks` of operations are removed, with a note (requests the API makes).
+//!    Webhooks (3.1's `webhooks`, 3.0's extension `x-webhooks`) are kept: step 2 follows
+//!    their path items' `$ref`s too, step 4 rewrites their schemas, and step 7 moves 3.1's
+//!    into the extension [`WEBHOOKS`], where lowering reads them.
 //! 4. `v31` (3.1+): schemas into the 3.0 form, `paths` and `responses` where they are
 //!    missing, the dialect, mutual TLS.
 //! 5. `refs`: `$ref`s that point inside things (`…/properties/a`, `$defs`) become components.
 //! 6. `v32` (3.2): what the 3.0 model cannot hold is kept in `x-oas32-*` extensions (listed in
 //!    that module) for lowering to pick up, with a note.
-//! 7. What no client needs is dropped (webhooks, `components/pathItems`, `mediaTypes`,
-//!    `callbacks`) and the document is read as OpenAPI 3.0.3.
+//! 7. What no client needs is dropped (`components/pathItems`, `mediaTypes`, `callbacks`)
+//!    and the document is read as OpenAPI 3.0.3.
 
 mod ids;
 mod path_items;
@@ -65,7 +68,7 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
         v32::lower(&mut value, &mut notes);
     }
     if minor >= Minor::V31 {
-        v31::finish(&mut value, &mut notes);
+        v31::finish(&mut value);
     }
     let spec = deserialize(value)?;
     notes.sort();
@@ -81,6 +84,14 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
 pub fn parse_spec(text: &str) -> Result<OpenAPI, Error> {
     load_spec(text).map(|l| l.spec)
 }
+
+/// The root extension that holds a 3.1+ document's `webhooks` (the 3.0 model has no such
+/// field) once loaded; a 3.0 document's own `x-webhooks` stays where it is.
+pub(crate) const WEBHOOKS: &str = "x-oas31-webhooks";
+
+/// The sections of path items: `paths`, and the webhooks of 3.1 (`webhooks`) and 3.0
+/// (the extension `x-webhooks`, as Redocly and others write them).
+pub(crate) const PATH_ITEM_SECTIONS: &[&str] = &["paths", "webhooks", "x-webhooks"];
 
 /// The methods a path item holds as fixed fields, in the 3.0 model.
 pub(crate) const METHODS: &[&str] = &[
@@ -125,32 +136,35 @@ pub(crate) fn local_target<'a>(doc: &'a Value, reference: &str) -> Option<&'a Va
 /// Operations' `callbacks` describe requests the API makes to the caller, which a client does
 /// not send; they are removed (the 3.0 model cannot hold a callback given by `$ref`).
 fn remove_callbacks(doc: &mut Value, notes: &mut Vec<Note>) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Value::Object(item) = item else { continue };
-        for (token, op) in operations_mut(item) {
-            let Some(Value::Object(callbacks)) =
-                op.as_object_mut().and_then(|o| o.remove("callbacks"))
-            else {
-                continue;
-            };
-            let names: Vec<String> = callbacks.keys().map(|k| format!("`{k}`")).collect();
-            if names.is_empty() {
-                continue;
+    for section in PATH_ITEM_SECTIONS {
+        let Some(Value::Object(paths)) = doc.get_mut(*section) else {
+            continue;
+        };
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            for (token, op) in operations_mut(item) {
+                let Some(Value::Object(callbacks)) =
+                    op.as_object_mut().and_then(|o| o.remove("callbacks"))
+                else {
+                    continue;
+                };
+                let names: Vec<String> = callbacks.keys().map(|k| format!("`{k}`")).collect();
+                if names.is_empty() {
+                    continue;
+                }
+                notes.push(Note {
+                    pointer: format!(
+                        "#/{section}/{}/{token}/callbacks",
+                        crate::pointer::escape_token(path)
+                    ),
+                    message: format!(
+                        "callback(s) {} describe requests the API makes to a URL the caller \
+                         gives; not generated (their payloads are typed only when they are \
+                         also webhooks or components)",
+                        names.join(", ")
+                    ),
+                });
             }
-            notes.push(Note {
-                pointer: format!(
-                    "#/paths/{}/{token}/callbacks",
-                    crate::pointer::escape_token(path)
-                ),
-                message: format!(
-                    "callback(s) {} describe requests the API makes, not ones a client sends; \
-                     not generated",
-                    names.join(", ")
-                ),
-            });
         }
     }
 }

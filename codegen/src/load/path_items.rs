@@ -89,8 +89,20 @@ pub(crate) fn resolve(doc: &mut Value, minor: Minor, notes: &mut Vec<Note>) -> R
     }
 }
 
+/// Path items given by `$ref`, under `paths` and the webhooks (`super::PATH_ITEM_SECTIONS`).
 fn resolve_path_items(doc: &mut Value, notes: &mut Vec<Note>, errors: &mut Vec<Diagnostic>) {
-    let Some(Value::Object(paths)) = doc.get("paths") else {
+    for section in super::PATH_ITEM_SECTIONS {
+        resolve_section(doc, section, notes, errors);
+    }
+}
+
+fn resolve_section(
+    doc: &mut Value,
+    section: &str,
+    notes: &mut Vec<Note>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(Value::Object(paths)) = doc.get(section) else {
         return;
     };
     let mut copies: Vec<(String, Map<String, Value>)> = Vec::new();
@@ -98,7 +110,7 @@ fn resolve_path_items(doc: &mut Value, notes: &mut Vec<Note>, errors: &mut Vec<D
         let Some(Value::String(reference)) = item.get("$ref") else {
             continue;
         };
-        let pointer = format!("#/paths/{}", escape_token(path));
+        let pointer = format!("#/{section}/{}", escape_token(path));
         match follow(doc, reference) {
             Ok(mut target) => {
                 if let Value::Object(own) = item {
@@ -108,10 +120,15 @@ fn resolve_path_items(doc: &mut Value, notes: &mut Vec<Note>, errors: &mut Vec<D
                         }
                     }
                 }
+                let what = if section == "paths" {
+                    "path item"
+                } else {
+                    "webhook"
+                };
                 notes.push(Note {
                     pointer,
                     message: format!(
-                        "path item `{path}` is `$ref: {reference}`; its operations are read from \
+                        "{what} `{path}` is `$ref: {reference}`; its operations are read from \
                          there"
                     ),
                 });
@@ -120,7 +137,7 @@ fn resolve_path_items(doc: &mut Value, notes: &mut Vec<Note>, errors: &mut Vec<D
             Err(broken) => errors.push(diagnostic(&pointer, "path item", broken)),
         }
     }
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+    if let Some(Value::Object(paths)) = doc.get_mut(section) {
         for (path, copy) in copies {
             paths.insert(path, Value::Object(copy));
         }

@@ -25,7 +25,8 @@
 //! | `$schema`, `$id`, `$anchor`, `$dynamicAnchor`, `$vocabulary`, `$comment`, `contentSchema`, `if`/`then`/`else`, `dependentSchemas`, `dependentRequired`, `contains`, `minContains`, `maxContains`, `propertyNames`, `unevaluatedItems`, `items: false` | removed: they validate and change no type |
 //! | `jsonSchemaDialect` | removed, with a note (another dialect is read as the OpenAPI one) |
 //! | `mutualTLS` security schemes | removed, with a note |
-//! | `webhooks`, `$defs` at the top, `components/pathItems`, `mediaTypes`, `callbacks` | removed (`finish`, after the `$ref`s into them were followed); webhooks with a note |
+//! | `webhooks` | the extension `x-oas31-webhooks` (`finish`), which lowering reads |
+//! | `$defs` at the top, `components/pathItems`, `mediaTypes`, `callbacks` | removed (`finish`, after the `$ref`s into them were followed) |
 //!
 //! `$defs` stay until `refs` has copied the ones that `$ref`s name into components. Every
 //! rule has a fixture: `openapi31.yaml` and `oas31_*.yaml` under `codegen/tests/fixtures/`.
@@ -174,23 +175,17 @@ fn follow_moves(value: &mut Value, moves: &[(String, String)]) {
     }
 }
 
-/// What no client needs, once `$ref`s into it were followed: webhooks (with a note), the
-/// top-level `$defs`, `components/pathItems`, `mediaTypes` and `callbacks`. The document is
-/// then read as 3.0.3.
-pub(crate) fn finish(doc: &mut Value, notes: &mut Vec<Note>) {
+/// What no client needs, once `$ref`s into it were followed: the top-level `$defs`,
+/// `components/pathItems`, `mediaTypes` and `callbacks`; webhooks move into the extension
+/// [`super::WEBHOOKS`], which the 3.0 model keeps. The document is then read as 3.0.3.
+pub(crate) fn finish(doc: &mut Value) {
     let Some(root) = doc.as_object_mut() else {
         return;
     };
     root.insert("openapi".into(), Value::String("3.0.3".into()));
-    if let Some(removed) = root.remove("webhooks") {
-        let what = match &removed {
-            Value::Object(m) => format!("{} webhook(s)", m.len()),
-            _ => "webhooks".to_owned(),
-        };
-        notes.push(Note {
-            pointer: "#/webhooks".into(),
-            message: format!("`webhooks` is not part of OpenAPI 3.0; {what} ignored"),
-        });
+    // Webhooks are kept, in 3.0 form, for lowering (`super::WEBHOOKS`).
+    if let Some(webhooks) = root.remove("webhooks") {
+        root.insert(super::WEBHOOKS.into(), webhooks);
     }
     root.remove("$defs");
     root.remove("definitions");

@@ -2,8 +2,8 @@
 //! module handles what 3.2 adds to the other objects.
 //!
 //! What changes what a client sends or receives, and that the 3.0 model cannot hold, is kept
-//! in an extension of the object that held it, for lowering to read, with a note saying it is
-//! not generated yet. The extensions, exactly:
+//! in an extension of the object that held it, for lowering to read (with a note where
+//! lowering does not generate it yet). The extensions, exactly:
 //!
 //! | on | extension | value |
 //! |---|---|---|
@@ -202,33 +202,13 @@ impl Cx<'_> {
             }
             self.operation(op, &op_at);
         }
-        if let Some(Value::Object(query)) = item.remove("query") {
-            self.note(
-                &format!("{at}/query"),
-                format!(
-                    "the `query` operation {} is not generated yet (the 3.0 model has no QUERY \
-                     method); it is kept as `x-oas32-query`",
-                    describe(&query, path, "query")
-                ),
-            );
-            item.insert("x-oas32-query".into(), Value::Object(query));
+        // Lowering reads these two (`lower::operations::ExtraOperations`) and generates them
+        // like the fixed methods' operations.
+        if let Some(query) = item.remove("query") {
+            item.insert("x-oas32-query".into(), query);
         }
-        if let Some(Value::Object(extra)) = item.remove("additionalOperations") {
-            for (method, op) in &extra {
-                let what = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(|id| format!(" (`{id}`)"))
-                    .unwrap_or_default();
-                self.note(
-                    &format!("{at}/additionalOperations/{}", escape_token(method)),
-                    format!(
-                        "the `{method}` operation{what} of `{path}` is not generated yet; it is \
-                         kept in `x-oas32-additional-operations`"
-                    ),
-                );
-            }
-            item.insert("x-oas32-additional-operations".into(), Value::Object(extra));
+        if let Some(extra) = item.remove("additionalOperations") {
+            item.insert("x-oas32-additional-operations".into(), extra);
         }
     }
 

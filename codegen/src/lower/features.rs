@@ -11,15 +11,19 @@
 //! refers to is reached by the same feature. Documents with fewer than
 //! [`MIN_OPERATIONS`] operations, or with one group, get no features (`FeatureMode::Auto`).
 //!
+//! The webhooks' events are a group of their own, with the feature of the `webhooks` module:
+//! their payload types are compiled with it (or with a group of operations that reaches
+//! them).
+//!
 //! **Serde directions.** A type that requests carry implements `Serialize`, one that
-//! responses carry implements `Deserialize`; the other direction is compiled with the
-//! serde feature (and in tests), which the mock feature enables.
+//! responses or webhooks carry implements `Deserialize`; the other direction is compiled
+//! with the serde feature (and in tests), which the mock feature enables.
 
 use super::types::children;
 use crate::FeatureMode;
 use crate::ir::{
     Example, Feature, Gate, Operation, OperationId, Resources, ResponseKind, TypeDef, TypeId,
-    TypeRef,
+    TypeRef, Webhooks,
 };
 use crate::names::{self, Namespace};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,22 +43,39 @@ pub(super) fn decide(
     operations: &mut [Operation],
     resources: &mut Resources,
     examples: &mut [Example],
+    webhooks: Option<&Webhooks>,
+    payloads: &[TypeRef],
 ) -> (Vec<Feature>, Option<String>) {
-    directions(types, operations);
+    directions(types, operations, payloads);
     let groups = groups(mode, operations);
     if groups.is_empty() {
         return (Vec::new(), None);
     }
     let features = name_features(&groups);
-    // Which features reach each type.
-    let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); types.len()];
-    for (feature, group) in groups.iter().enumerate() {
-        let mut pending: Vec<TypeId> = Vec::new();
-        for op in &group.operations {
-            let op = &operations[op.0];
-            request_roots(op, &mut pending);
-            response_roots(op, &mut pending);
+    // Which features reach each type: the groups', then the webhooks'.
+    let mut names: Vec<String> = features.iter().map(|f| f.name.clone()).collect();
+    let mut roots: Vec<Vec<TypeId>> = groups
+        .iter()
+        .map(|group| {
+            let mut pending: Vec<TypeId> = Vec::new();
+            for op in &group.operations {
+                let op = &operations[op.0];
+                request_roots(op, &mut pending);
+                response_roots(op, &mut pending);
+            }
+            pending
+        })
+        .collect();
+    if let Some(webhooks) = webhooks {
+        let mut pending = Vec::new();
+        for event in &webhooks.events {
+            named(&event.payload, &mut pending);
         }
+        names.push(webhooks.feature.clone());
+        roots.push(pending);
+    }
+    let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); types.len()];
+    for (feature, mut pending) in roots.into_iter().enumerate() {
         while let Some(id) = pending.pop() {
             if reached[id.0].insert(feature) {
                 for ty in children(&types[id.0].kind) {
@@ -63,14 +84,14 @@ pub(super) fn decide(
             }
         }
     }
-    let all = groups.len();
+    let all = names.len();
     for (def, by) in types.iter_mut().zip(&reached) {
         def.gate = if by.len() == all {
             Gate::Always
         } else if by.is_empty() {
             Gate::Features(vec![OTHER_TYPES_FEATURE.to_owned()])
         } else {
-            gate(by.iter().map(|&f| features[f].name.clone()))
+            gate(by.iter().map(|&f| names[f].clone()))
         };
     }
     for feature in &features {
@@ -223,9 +244,12 @@ fn roots(op: &Operation, sent: &mut Vec<TypeId>, received: &mut Vec<TypeId>) {
     response_roots(op, received);
 }
 
-/// Marks what requests carry as sent and what responses carry as received.
-fn directions(types: &mut [TypeDef], operations: &[Operation]) {
+/// Marks what requests carry as sent and what responses and webhooks carry as received.
+fn directions(types: &mut [TypeDef], operations: &[Operation], payloads: &[TypeRef]) {
     let (mut sent, mut received) = (Vec::new(), Vec::new());
+    for payload in payloads {
+        named(payload, &mut received);
+    }
     for op in operations {
         roots(op, &mut sent, &mut received);
     }

@@ -26,10 +26,12 @@ mod security;
 mod shapes;
 mod types;
 mod unions;
+mod webhooks;
 
 use crate::error::{Diagnostic, Error, Note};
 use crate::ir::{
     Api, BodyKind, CrateManifest, Environment, Gate, Operation, RuntimeDependency, TypeDef, TypeId,
+    TypeRef,
 };
 use crate::names::Scope;
 use crate::pointer::Pointer;
@@ -44,10 +46,17 @@ pub(crate) struct Lowered {
 }
 
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
-    let mut cx = Cx::new(spec, config);
+    let mut webhook_notes = Vec::new();
+    let hooks = webhooks::read(spec, config, &mut webhook_notes);
+    let (extras, extra_errors) = operations::ExtraOperations::read(spec);
+    let mut cx = Cx::new(spec, config, &extras);
+    cx.notes.append(&mut webhook_notes);
+    cx.diagnostics.extend(extra_errors);
     cx.name_components();
     cx.lower_components();
     let mut operations = cx.lower_operations();
+    let payloads = cx.lower_webhooks(&hooks);
+    let idempotency_header = cx.idempotency_header();
     let Cx {
         types: arena,
         mut diagnostics,
@@ -60,16 +69,27 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         return Err(Error::from_diagnostics(diagnostics));
     }
     let mut arena = arena;
+    let mut webhooks = webhooks::events(&hooks, &payloads, &arena, &mut notes);
+    let mut payloads: Vec<TypeRef> = payloads.into_iter().map(|p| p.ty).collect();
     let keep = if config.selection.is_all() {
         arena.iter().map(Option::is_some).collect()
     } else {
-        let keep = types::reachable(&arena, &operations);
+        let keep = types::reachable(&arena, &operations, &payloads);
         // Notes about the parts of the spec that were left out are noise.
         notes.retain(|note| types::selected(&note.pointer, &components, &keep, &operations));
         keep
     };
     cycles::box_cycles(&mut arena);
-    let types = types::renumber(arena, &keep, &mut operations, &mut components);
+    let webhook_payloads = webhooks
+        .iter_mut()
+        .flat_map(|w| w.events.iter_mut().map(|e| &mut e.payload));
+    let types = types::renumber(
+        arena,
+        &keep,
+        &mut operations,
+        &mut components,
+        payloads.iter_mut().chain(webhook_payloads),
+    );
     let pages = pagination::paginate(&types, &mut operations);
     inputs::decide(&types, &mut operations);
     let mut resources = resources::resources(&operations);
@@ -81,6 +101,8 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         &mut operations,
         &mut resources,
         &mut examples,
+        webhooks.as_ref(),
+        &payloads,
     );
     let (security, base_url_env) = security::decide(spec, config, &mut operations, &mut notes);
     let runtime_features = runtime_features(&operations);
@@ -100,6 +122,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             environment: Environment {
                 base_url: base_url_env,
             },
+            idempotency_header,
             types,
             operations,
             pages,
@@ -109,6 +132,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             features,
             serde_feature: features::SERDE_FEATURE.to_owned(),
             other_types_feature,
+            webhooks,
             standalone,
             header: header(
                 spec,
@@ -117,6 +141,17 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         },
         notes,
     })
+}
+
+/// The top-level extension that names the header of idempotency keys.
+pub(crate) const IDEMPOTENCY_EXTENSION: &str = "x-idempotency-header";
+
+/// Whether `name` is an HTTP header name (an RFC 9110 token).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// The runtime's optional features the operations need.
@@ -180,6 +215,8 @@ fn manifest(spec: &OpenAPI, standalone: &Standalone) -> CrateManifest {
 pub(crate) struct Cx<'a> {
     spec: &'a OpenAPI,
     config: &'a Config,
+    /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
+    extras: &'a operations::ExtraOperations,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -203,10 +240,11 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config) -> Self {
+    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
         Cx {
             spec,
             config,
+            extras,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),
@@ -262,5 +300,36 @@ impl<'a> Cx<'a> {
     /// The type `id`, once defined.
     fn def(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id.0).and_then(Option::as_ref)
+    }
+
+    /// The header of idempotency keys: the config's, else the document's
+    /// `x-idempotency-header` (a header name, at the top level).
+    fn idempotency_header(&mut self) -> Option<String> {
+        if let Some(name) = &self.config.idempotency_header {
+            if !is_header_name(name) {
+                self.error(Diagnostic::new(
+                    "#",
+                    format!("the configured idempotency header {name:?} is not a header name"),
+                    "configure the name of the header that carries idempotency keys, such as \
+                     `Idempotency-Key`",
+                ));
+                return None;
+            }
+            return Some(name.clone());
+        }
+        let value = self.spec.extensions.get(IDEMPOTENCY_EXTENSION)?;
+        let pointer = format!("#/{IDEMPOTENCY_EXTENSION}");
+        match value.as_str().map(str::trim) {
+            Some(name) if is_header_name(name) => Some(name.to_owned()),
+            _ => {
+                self.error(Diagnostic::new(
+                    &pointer,
+                    format!("`{IDEMPOTENCY_EXTENSION}` must be a header name, got {value}"),
+                    "give the name of the header that carries idempotency keys, such as \
+                     `Idempotency-Key`, or remove the extension",
+                ));
+                None
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ const METHOD_ORDER: &[&str] = &[
 
 fn http_method(method: &str) -> HttpMethod {
     match method {
+        "query" => HttpMethod::Query,
         "put" => HttpMethod::Put,
         "post" => HttpMethod::Post,
         "delete" => HttpMethod::Delete,
@@ -25,6 +26,112 @@ fn http_method(method: &str) -> HttpMethod {
         "patch" => HttpMethod::Patch,
         "trace" => HttpMethod::Trace,
         _ => HttpMethod::Get,
+    }
+}
+
+/// The operations OpenAPI 3.2 adds to path items, which loading keeps in extensions of the
+/// path item (`x-oas32-query`, `x-oas32-additional-operations`, see `load::v32`): read once,
+/// before lowering, so that they are lowered like the fixed methods' operations.
+#[derive(Default)]
+pub(super) struct ExtraOperations {
+    by_path: BTreeMap<String, Vec<ExtraOperation>>,
+}
+
+struct ExtraOperation {
+    method: HttpMethod,
+    /// The pointer tokens from the path item to the operation, as the spec writes them
+    /// (`query`, `additionalOperations/COPY`).
+    tokens: Vec<String>,
+    op: openapiv3::Operation,
+}
+
+/// The HTTP methods a path item has fixed fields for: `additionalOperations` must not name
+/// them.
+const FIXED_METHODS: &[&str] = &[
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY",
+];
+
+/// Whether `method` is an HTTP token (RFC 9110 `tchar`s), which a request line can carry.
+fn is_token(method: &str) -> bool {
+    !method.is_empty()
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+impl ExtraOperations {
+    /// Reads the extensions of every path item; what cannot be read is a diagnostic at the
+    /// place the spec writes it.
+    pub(super) fn read(spec: &openapiv3::OpenAPI) -> (Self, Vec<Diagnostic>) {
+        let mut extras = ExtraOperations::default();
+        let mut errors = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let at = Pointer::root().join("paths").join(path);
+            let mut found = Vec::new();
+            if let Some(query) = item.extensions.get("x-oas32-query") {
+                found.push((HttpMethod::Query, vec!["query".to_owned()], query));
+            }
+            if let Some(serde_json::Value::Object(extra)) =
+                item.extensions.get("x-oas32-additional-operations")
+            {
+                // In method order, not the document's: the output must not depend on the
+                // order of a map.
+                let mut extra: Vec<_> = extra.iter().collect();
+                extra.sort_by_key(|(method, _)| method.as_str());
+                for (method, op) in extra {
+                    let tokens = vec!["additionalOperations".to_owned(), method.clone()];
+                    let pointer = at.join(&tokens[0]).join(method);
+                    if FIXED_METHODS.contains(&method.as_str()) {
+                        errors.push(Diagnostic::new(
+                            pointer.as_str(),
+                            format!(
+                                "`additionalOperations` cannot hold `{method}`: the path item \
+                                 has a field for that method"
+                            ),
+                            format!(
+                                "move the operation to the path item's `{}` field",
+                                method.to_ascii_lowercase()
+                            ),
+                        ));
+                    } else if !is_token(method) {
+                        errors.push(Diagnostic::new(
+                            pointer.as_str(),
+                            format!("`{method}` is not an HTTP method name"),
+                            "name the method with letters, digits and `!#$%&'*+-.^_`|~` only, \
+                             exactly as it is sent",
+                        ));
+                    } else {
+                        found.push((HttpMethod::Other(method.clone()), tokens, op));
+                    }
+                }
+            }
+            for (method, tokens, value) in found {
+                let mut pointer = at.clone();
+                for token in &tokens {
+                    pointer = pointer.join(token);
+                }
+                match serde_path_to_error::deserialize::<_, openapiv3::Operation>(value) {
+                    Ok(op) => extras
+                        .by_path
+                        .entry(path.clone())
+                        .or_default()
+                        .push(ExtraOperation { method, tokens, op }),
+                    Err(e) => errors.push(Diagnostic::new(
+                        pointer.as_str(),
+                        format!(
+                            "not a valid Operation Object at `{}`: {}",
+                            e.path(),
+                            e.inner()
+                        ),
+                        "fix this operation so that it follows the OpenAPI schema",
+                    )),
+                }
+            }
+        }
+        (extras, errors)
     }
 }
 
@@ -67,10 +174,24 @@ impl<'a> Cx<'a> {
                     continue;
                 }
             };
-            let mut ops: Vec<(&'a str, &'a openapiv3::Operation)> = item.iter().collect();
-            ops.sort_by_key(|(method, _)| METHOD_ORDER.iter().position(|m| m == method));
-            for (method, op) in ops {
-                let pointer = path_pointer.join(method);
+            let mut ops: Vec<(HttpMethod, Pointer, &'a openapiv3::Operation)> = item
+                .iter()
+                .map(|(method, op)| (http_method(method), path_pointer.join(method), op))
+                .collect();
+            ops.sort_by_key(|(method, _, _)| {
+                METHOD_ORDER
+                    .iter()
+                    .position(|m| m.eq_ignore_ascii_case(method.as_str()))
+            });
+            let extras: &'a ExtraOperations = self.extras;
+            for extra in extras.by_path.get(path.as_str()).into_iter().flatten() {
+                let mut pointer = path_pointer.clone();
+                for token in &extra.tokens {
+                    pointer = pointer.join(token);
+                }
+                ops.push((extra.method.clone(), pointer, &extra.op));
+            }
+            for (method, pointer, op) in ops {
                 if !self
                     .config
                     .selects(op.operation_id.as_deref(), &op.tags, path)
@@ -202,7 +323,7 @@ impl<'a> Cx<'a> {
     fn lower_operation(
         &mut self,
         path: &'a str,
-        method: &str,
+        method: HttpMethod,
         op: &'a openapiv3::Operation,
         item: &'a openapiv3::PathItem,
         pointer: &Pointer,
@@ -210,7 +331,8 @@ impl<'a> Cx<'a> {
         let id = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => id.clone(),
             _ => {
-                let derived = names::value_name(&format!("{method} {path}"));
+                let derived =
+                    names::value_name(&format!("{} {path}", method.as_str().to_ascii_lowercase()));
                 self.note(
                     pointer,
                     format!("operation has no operationId; its method is named `{derived}`"),
@@ -311,7 +433,7 @@ impl<'a> Cx<'a> {
             method_name,
             builder_name,
             mock_method: String::new(),
-            method: http_method(method),
+            method,
             path: PathTemplate {
                 template: path.to_owned(),
                 segments,

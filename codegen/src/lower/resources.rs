@@ -182,7 +182,7 @@ fn place(op: &Operation, parents: &Parents) -> Option<Placement> {
         }
     }
     let last = steps.last()?.clone();
-    let verb = match op.method {
+    let verb = match &op.method {
         HttpMethod::Get if trailing => "retrieve",
         HttpMethod::Get if op.pagination.is_some() || returns_list(op) => "list",
         HttpMethod::Get => "retrieve",

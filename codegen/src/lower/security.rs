@@ -74,12 +74,13 @@ pub(crate) fn decide(
         wanted.push(alternatives);
     }
 
-    // The schemes in use, in the order the spec declares them.
-    let used: Vec<&str> = declared
+    // The schemes in use, sorted by name (the output never depends on the order of a map).
+    let mut used: Vec<&str> = declared
         .iter()
         .map(|(name, _)| name.as_str())
         .filter(|name| wanted.iter().flatten().flatten().any(|n| n == name))
         .collect();
+    used.sort_unstable();
     let prefix = env_prefix(spec, config);
     let mut setters = names::scope(Namespace::ClientBuilder);
     let mut variables = BTreeSet::new();
@@ -175,14 +176,14 @@ pub(crate) fn decide(
 
     // Requirements as scheme indices, each distinct one once; the first is the most common.
     let index_of = |name: &str| used.iter().position(|n| *n == name).unwrap_or(0);
+    let sorted = |names: &[&str]| -> Vec<usize> {
+        let mut indices: Vec<usize> = names.iter().map(|n| index_of(n)).collect();
+        indices.sort_unstable();
+        indices
+    };
     let per_op: Vec<Vec<Vec<usize>>> = wanted
         .iter()
-        .map(|alternatives| {
-            alternatives
-                .iter()
-                .map(|names| names.iter().map(|n| index_of(n)).collect())
-                .collect()
-        })
+        .map(|alternatives| alternatives.iter().map(|names| sorted(names)).collect())
         .collect();
     let mut requirements: Vec<Vec<Vec<usize>>> = Vec::new();
     let mut counts: Vec<usize> = Vec::new();
@@ -202,8 +203,8 @@ pub(crate) fn decide(
     // The document's own requirement wins a tie.
     let document: Option<Vec<Vec<usize>>> = spec.security.as_ref().map(|list| {
         list.iter()
-            .map(|r| r.keys().map(|n| index_of(n)).collect::<Vec<usize>>())
-            .filter(|schemes| schemes.iter().all(|&i| i < used.len()))
+            .filter(|r| r.keys().all(|n| used.contains(&n.as_str())))
+            .map(|r| sorted(&r.keys().map(String::as_str).collect::<Vec<_>>()))
             .collect()
     });
     let most = (0..counts.len())

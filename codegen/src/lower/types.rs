@@ -65,9 +65,17 @@ fn operation_refs_mut(op: &mut Operation) -> Vec<&mut TypeRef> {
     out
 }
 
-/// The types that the operations reach (for a selected subset of the API), by id.
-pub(super) fn reachable(types: &[Option<TypeDef>], operations: &[Operation]) -> Vec<bool> {
+/// The types that the operations and the webhooks' payloads reach (for a selected subset of
+/// the API), by id.
+pub(super) fn reachable(
+    types: &[Option<TypeDef>],
+    operations: &[Operation],
+    payloads: &[TypeRef],
+) -> Vec<bool> {
     let mut pending: Vec<TypeId> = Vec::new();
+    for payload in payloads {
+        named(payload, &mut pending);
+    }
     for op in operations {
         for p in &op.params {
             named(&p.ty, &mut pending);
@@ -116,14 +124,16 @@ pub(super) fn selected(
 }
 
 /// The defined types that `keep` says to keep, sorted by name, as the final list; every
-/// reference (in the types, the operations and the component map) is renumbered to match.
+/// reference (in the types, the operations, the component map and `others`, the webhooks'
+/// payloads) is renumbered to match.
 /// A reference to a type that was not kept cannot remain after a successful lowering; if
 /// one did, it would become `serde_json::Value` rather than a dangling id.
-pub(super) fn renumber(
+pub(super) fn renumber<'a>(
     arena: Vec<Option<TypeDef>>,
     keep: &[bool],
     operations: &mut [Operation],
     components: &mut BTreeMap<String, TypeId>,
+    others: impl IntoIterator<Item = &'a mut TypeRef>,
 ) -> Vec<TypeDef> {
     let mut kept: Vec<(usize, TypeDef)> = arena
         .into_iter()
@@ -140,6 +150,7 @@ pub(super) fn renumber(
     for def in &mut types {
         children_mut(&mut def.kind).into_iter().for_each(remap);
     }
+    others.into_iter().for_each(remap);
     for op in operations.iter_mut() {
         operation_refs_mut(op).into_iter().for_each(remap);
         if let ResponseKind::ByStatus(id) = &mut op.response.kind {

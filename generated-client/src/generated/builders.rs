@@ -223,7 +223,9 @@ impl ListOrganizationCertificates {
         Ok(request)
     }
 }
-runtime::into_future!(ListOrganizationCertificates => models::ListCertificatesResponse);
+runtime::request_builder!(
+    ListOrganizationCertificates => models::ListCertificatesResponse
+);
 impl ListOrganizationCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
     /// is held in memory at a time; `limit` sets the page size and the other inputs
@@ -283,7 +285,7 @@ impl UploadCertificate {
         Ok(request)
     }
 }
-runtime::into_future!(UploadCertificate => models::Certificate);
+runtime::request_builder!(UploadCertificate => models::Certificate);
 /// Request builder for `Client::activate_organization_certificates`: `POST /organization/certificates/activate`.
 ///
 /// Send it with `.send().await` (or `.await` the builder).
@@ -321,7 +323,7 @@ impl ActivateOrganizationCertificates {
         Ok(request)
     }
 }
-runtime::into_future!(
+runtime::request_builder!(
     ActivateOrganizationCertificates => models::OrganizationCertificateActivationResponse
 );
 /// Request builder for `Client::deactivate_organization_certificates`: `POST /organization/certificates/deactivate`.
@@ -361,7 +363,7 @@ impl DeactivateOrganizationCertificates {
         Ok(request)
     }
 }
-runtime::into_future!(
+runtime::request_builder!(
     DeactivateOrganizationCertificates =>
     models::OrganizationCertificateDeactivationResponse
 );
@@ -411,7 +413,7 @@ impl GetCertificate {
         Ok(request)
     }
 }
-runtime::into_future!(GetCertificate => models::Certificate);
+runtime::request_builder!(GetCertificate => models::Certificate);
 /// Request builder for `Client::modify_certificate`: `POST /organization/certificates/{certificate_id}`.
 ///
 /// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
@@ -455,7 +457,7 @@ impl ModifyCertificate {
         Ok(request)
     }
 }
-runtime::into_future!(ModifyCertificate => models::Certificate);
+runtime::request_builder!(ModifyCertificate => models::Certificate);
 /// Request builder for `Client::delete_certificate`: `DELETE /organization/certificates/{certificate_id}`.
 ///
 /// Send it with `.send().await` (or `.await` the builder).
@@ -492,7 +494,7 @@ impl DeleteCertificate {
         Ok(request)
     }
 }
-runtime::into_future!(DeleteCertificate => models::DeleteCertificateResponse);
+runtime::request_builder!(DeleteCertificate => models::DeleteCertificateResponse);
 /// Request builder for `Client::list_project_certificates`: `GET /organization/projects/{project_id}/certificates`.
 ///
 /// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
@@ -555,7 +557,7 @@ impl ListProjectCertificates {
         Ok(request)
     }
 }
-runtime::into_future!(
+runtime::request_builder!(
     ListProjectCertificates => models::ListProjectCertificatesResponse
 );
 impl ListProjectCertificates {
@@ -622,7 +624,7 @@ impl ActivateProjectCertificates {
         Ok(request)
     }
 }
-runtime::into_future!(
+runtime::request_builder!(
     ActivateProjectCertificates =>
     models::OrganizationProjectCertificateActivationResponse
 );
@@ -669,7 +671,7 @@ impl DeactivateProjectCertificates {
         Ok(request)
     }
 }
-runtime::into_future!(
+runtime::request_builder!(
     DeactivateProjectCertificates =>
     models::OrganizationProjectCertificateDeactivationResponse
 );

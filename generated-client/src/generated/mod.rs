@@ -14,7 +14,7 @@ pub mod mock;
 mod spec_examples;
 pub use apigen_runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-    Result,
+    HeaderMap, RequestOptions, Result, StatusCode,
 };
 /// What the runtime needs to know about this API.
 const API: apigen_runtime::__private::ApiInfo = apigen_runtime::__private::ApiInfo {
@@ -37,6 +37,7 @@ const API: apigen_runtime::__private::ApiInfo = apigen_runtime::__private::ApiIn
     user_agent: concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"
     ),
+    idempotency_header: None,
 };
 apigen_runtime::client!(
     API, "the API key from `OPENAI_ADMIN_KEY`", "OPENAI_BASE_URL",

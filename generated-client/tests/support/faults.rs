@@ -177,3 +177,159 @@ impl RawServer {
         self.lines.lock().unwrap().clone()
     }
 }
+
+/// What a [`CountingServer`] does with one request (it reads each request whole first).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A complete `200` with this JSON body.
+    Ok(String),
+    /// Status `200` and headers (`x-request-id: req_cut`) announcing a longer body than
+    /// is written, then the connection is closed: the body is cut short.
+    CutBody,
+    /// `503` with an empty body (a retryable status).
+    Unavailable,
+    /// The connection is closed without a response, after the request arrived.
+    Close,
+    /// No response, ever (the connection stays open).
+    Hang,
+}
+
+/// One request as a [`CountingServer`] received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// `POST /v1/organization/certificates HTTP/1.1`.
+    pub line: String,
+    /// The headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An HTTP/1.1 server on a raw socket that counts and records every request it receives
+/// (read whole, body included, before it replies) and replies to the n-th (from 0) with
+/// `reply(n)`: it can cut a body short or close a connection, which wiremock cannot.
+pub struct CountingServer {
+    pub base_url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+    arrived: Arc<tokio::sync::Notify>,
+}
+
+impl CountingServer {
+    pub async fn start(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> CountingServer {
+        let reply = Arc::new(reply);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let arrived = Arc::new(tokio::sync::Notify::new());
+        let (seen, notify) = (Arc::clone(&received), Arc::clone(&arrived));
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let (seen, notify, reply) =
+                    (Arc::clone(&seen), Arc::clone(&notify), Arc::clone(&reply));
+                tokio::spawn(serve_connection(socket, seen, notify, reply));
+            }
+        });
+        CountingServer {
+            base_url,
+            received,
+            arrived,
+        }
+    }
+
+    /// Every request received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `n` requests have arrived.
+    pub async fn wait_for(&self, n: usize) {
+        loop {
+            let notified = self.arrived.notified();
+            if self.received.lock().unwrap().len() >= n {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+async fn serve_connection(
+    mut socket: tokio::net::TcpStream,
+    seen: Arc<Mutex<Vec<Received>>>,
+    notify: Arc<tokio::sync::Notify>,
+    reply: Arc<dyn Fn(usize) -> Reply + Send + Sync>,
+) {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        // One request: the head, then `content-length` bytes of body.
+        let head_end = loop {
+            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+        let mut lines = head.lines();
+        let line = lines.next().unwrap_or_default().to_owned();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let length: usize = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        while buffer.len() < head_end + length {
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        }
+        buffer.drain(..head_end + length);
+        let index = {
+            let mut seen = seen.lock().unwrap();
+            seen.push(Received { line, headers });
+            seen.len() - 1
+        };
+        notify.notify_waiters();
+        let response = match reply(index) {
+            Reply::Ok(body) => format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_ok\r\n\
+                 content-length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+            Reply::CutBody => {
+                let _ = socket
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                          x-request-id: req_cut\r\ncontent-length: 500\r\n\r\n{\"object\":",
+                    )
+                    .await;
+                return;
+            }
+            Reply::Unavailable => {
+                "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n".to_owned()
+            }
+            Reply::Close => return,
+            Reply::Hang => {
+                std::future::pending::<()>().await;
+                return;
+            }
+        };
+        if socket.write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
