@@ -17,8 +17,8 @@ pub struct Api {
     pub description: Option<String>,
     /// The first server URL, used as the default base URL.
     pub base_url: Option<String>,
-    /// How requests are authenticated.
-    pub auth: Auth,
+    /// How requests are authenticated: the schemes and the operations' requirements.
+    pub security: Security,
     /// The environment variables `Client::from_env` reads.
     pub environment: Environment,
     /// The header that carries idempotency keys, when the API accepts them (the config's
@@ -75,11 +75,10 @@ pub struct RuntimeDependency {
     pub path: Option<String>,
 }
 
-/// The environment variables `Client::from_env` reads.
+/// The environment variables `Client::from_env` reads (those of the credentials are in
+/// [`SecurityScheme::env`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
-    /// The API key's.
-    pub api_key: String,
     /// The base URL's.
     pub base_url: String,
 }
@@ -180,15 +179,75 @@ pub struct WebhookEvent {
     pub pointer: String,
 }
 
-/// How the API expects credentials.
+/// How requests are authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Security {
+    /// The security schemes the operations use, in the spec's order; requirements refer to
+    /// them by index.
+    pub schemes: Vec<SecurityScheme>,
+    /// The distinct requirements of the operations: alternatives (any one will do), each a
+    /// list of scheme indices (all sent); no alternative sends nothing. The first is the
+    /// most common one, which a client must be built with credentials for.
+    pub requirements: Vec<Vec<Vec<usize>>>,
+    /// The operations whose requirement is not the first: (operation id, index into
+    /// `requirements`), sorted by id.
+    pub overrides: Vec<(String, usize)>,
+    /// What `Client::from_env` reads the credentials from, in words, for its docs.
+    pub credentials_doc: String,
+    /// Whether a scheme takes tokens (OAuth 2, OpenID Connect): the crate re-exports the
+    /// runtime's `TokenSource` and `ClientCredentials`.
+    pub token_types: bool,
+}
+
+/// A security scheme (`components.securitySchemes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in the spec.
+    pub name: String,
+    /// How its credential travels.
+    pub kind: SchemeKind,
+    /// The environment variable of its credential.
+    pub env: String,
+    /// The `ClientBuilder` method that sets its credential.
+    pub setter: String,
+    /// The `ClientBuilder` method that sets a token source (OAuth 2, OpenID Connect).
+    pub token_source_setter: Option<String>,
+    /// The `ClientBuilder` method that sets a client id and secret (OAuth 2 with a
+    /// client-credentials flow).
+    pub client_credentials_setter: Option<String>,
+}
+
+/// How a scheme's credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// An API key in a header, query parameter or cookie of this name.
+    ApiKey {
+        /// Where.
+        location: KeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// `Authorization: <scheme> <credential>` (`Basic`: base64 of `user:password`).
+    Http {
+        /// The scheme as sent.
+        scheme: String,
+    },
+    /// A bearer token (OAuth 2, OpenID Connect).
+    OAuth2 {
+        /// The client-credentials flow's token URL, when declared.
+        token_url: Option<String>,
+    },
+}
+
+/// Where an API key goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// No security scheme applies.
-    None,
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `Authorization: Basic <user:password>`, with the key as `user:password`.
-    Basic,
+pub enum KeyLocation {
+    /// A header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// A named type.
@@ -461,6 +520,8 @@ pub struct Operation {
     pub pointer: String,
     /// When it is compiled (its feature's gate).
     pub gate: Gate,
+    /// Its security requirement: an index into [`Security::requirements`].
+    pub security: usize,
 }
 
 /// A path template, `/organization/certificates/{certificate_id}`, without any query part.

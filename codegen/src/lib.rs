@@ -27,10 +27,20 @@ pub use render::HEADER;
 /// What to generate, beyond what the spec says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Environment variable that `Client::from_env` reads the API key from.
-    pub api_key_env: String,
-    /// Environment variable that `Client::from_env` reads the base URL from.
-    pub base_url_env: String,
+    /// The prefix of the environment variables `Client::from_env` reads (`STRIPE` for
+    /// `STRIPE_API_KEY`, `STRIPE_BASE_URL`); by default one derived from the standalone
+    /// crate's name, else from the spec's title ([`names::env_prefix`]).
+    pub env_prefix: Option<String>,
+    /// The variable of the credential of an API with one security scheme (default
+    /// `<PREFIX>_API_KEY`).
+    pub api_key_env: Option<String>,
+    /// The variable of each named security scheme's credential (default
+    /// `<PREFIX>_<SCHEME>` for an API with several, as [`Config::api_key_env`] for one).
+    pub scheme_env: std::collections::BTreeMap<String, String>,
+    /// The variable of the base URL (default `<PREFIX>_BASE_URL`).
+    pub base_url_env: Option<String>,
+    /// The default base URL, instead of the spec's first server.
+    pub base_url: Option<String>,
     /// Which operations to generate; empty means all.
     pub selection: Selection,
     /// Generate a complete crate (`Cargo.toml`, `src/lib.rs`, `src/generated/…`) rather
@@ -60,8 +70,11 @@ pub enum FeatureMode {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            api_key_env: "OPENAI_ADMIN_KEY".to_owned(),
-            base_url_env: "OPENAI_BASE_URL".to_owned(),
+            env_prefix: None,
+            api_key_env: None,
+            scheme_env: Default::default(),
+            base_url_env: None,
+            base_url: None,
             selection: Selection::default(),
             standalone: None,
             features: FeatureMode::Auto,

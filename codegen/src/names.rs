@@ -239,6 +239,53 @@ pub fn crate_name(title: &str) -> String {
 /// the struct, and its body uses no other local.
 pub const CONSTRUCTOR: &str = "new";
 
+/// The prefix of an API's environment variables, from its crate name: its ASCII words in
+/// upper case joined by `_`, without trailing words that say nothing about the API (`API`,
+/// `CLIENT`, `REST`, `OPENAPI`, `OF`, versions): `petstore-client` → `PETSTORE`. A leading
+/// digit gets `API_` before it; no word at all gives an empty string.
+pub fn env_prefix(text: &str) -> String {
+    env_prefix_of_words(text, usize::MAX)
+}
+
+/// The prefix of an API's environment variables, from its title: as [`env_prefix`], of the
+/// text before any `(`, ` - `, `:` or `—`, and of its first three words: `Stripe API` →
+/// `STRIPE`, `Swagger Petstore - OpenAPI 3.0` → `SWAGGER_PETSTORE`.
+pub fn env_prefix_of_title(title: &str) -> String {
+    let text = [" (", "(", " - ", ":", "—"]
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .map_or(title, |end| &title[..end]);
+    env_prefix_of_words(text, 3)
+}
+
+fn env_prefix_of_words(text: &str, max_words: usize) -> String {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .take(max_words)
+        .collect();
+    while words.len() > 1
+        && words.last().is_some_and(|w| {
+            [
+                "API", "APIS", "CLIENT", "REST", "OPENAPI", "SPEC", "V", "OF", "THE", "FOR", "AND",
+            ]
+            .contains(&w.as_str())
+                || w.chars().all(|c| c.is_ascii_digit())
+                || (w.starts_with('V') && w[1..].chars().all(|c| c.is_ascii_digit()))
+        })
+    {
+        words.pop();
+    }
+    let prefix = words.join("_");
+    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("API_{prefix}")
+    } else {
+        prefix
+    }
+}
+
 /// Strips an identifier to the form usable with `Ident::new`/`Ident::new_raw`.
 pub fn ident(name: &str) -> proc_macro2::Ident {
     match name.strip_prefix("r#") {
@@ -295,7 +342,6 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "clone",
         ],
         Namespace::ClientBuilder => &[
-            "api_key",
             "base_url",
             "build",
             "from_env",
@@ -304,6 +350,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "initial_retry_delay",
             "max_retries",
             "max_retry_delay",
+            "mock_credentials",
             "new",
             "retry_sleep",
             "timeout",
@@ -524,6 +571,29 @@ mod tests {
             ("名前", "api-client"),
         ] {
             assert_eq!(crate_name(title), expected);
+        }
+    }
+
+    #[test]
+    fn env_prefixes() {
+        assert_eq!(env_prefix("auth-api-key-cookie"), "AUTH_API_KEY_COOKIE");
+        assert_eq!(env_prefix("petstore-client"), "PETSTORE");
+        for (text, expected) in [
+            ("Stripe API", "STRIPE"),
+            ("Swagger Petstore - OpenAPI 3.0", "SWAGGER_PETSTORE"),
+            (
+                "Swagger Petstore (our own, in the classic style)",
+                "SWAGGER_PETSTORE",
+            ),
+            ("Security schemes of 3.1", "SECURITY_SCHEMES"),
+            ("OpenAI Admin API — certificates", "OPENAI_ADMIN"),
+            ("OpenAI API", "OPENAI"),
+            ("GitHub v3 REST API", "GITHUB"),
+            ("3D printing", "API_3D_PRINTING"),
+            ("API", "API"),
+            ("名前", ""),
+        ] {
+            assert_eq!(env_prefix_of_title(text), expected, "{text:?}");
         }
     }
 

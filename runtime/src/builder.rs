@@ -1,8 +1,9 @@
-//! `TransportBuilder`: the settings of a client (key, base URL, timeout, retries, headers,
-//! the environment), checked once when the client is built. A generated `ClientBuilder`
-//! wraps it.
+//! `TransportBuilder`: the settings of a client (credentials, base URL, timeout, retries,
+//! headers, the environment), checked once when the client is built. A generated
+//! `ClientBuilder` wraps it.
 
-use super::client::{ApiInfo, AuthScheme, Inner, Sleep, Transport};
+use super::auth::{Credential, Credentials, SchemeKind, Secrets, TokenSource};
+use super::client::{ApiInfo, Inner, Sleep, Transport};
 use super::retry::{DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_DELAY};
 use super::{Error, Result};
 use reqwest::Url;
@@ -19,7 +20,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 #[must_use]
 pub struct TransportBuilder {
     api: &'static ApiInfo,
-    api_key: Option<String>,
+    /// The credential of each security scheme, by index.
+    credentials: Vec<Option<Credential>>,
     base_url: Option<String>,
     timeout: Duration,
     max_retries: u32,
@@ -33,7 +35,17 @@ pub struct TransportBuilder {
 impl fmt::Debug for TransportBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "credentials",
+                &self
+                    .api
+                    .schemes
+                    .iter()
+                    .zip(&self.credentials)
+                    .filter(|(_, c)| c.is_some())
+                    .map(|(s, _)| (s.name, "[redacted]"))
+                    .collect::<Vec<_>>(),
+            )
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
@@ -46,11 +58,12 @@ impl fmt::Debug for TransportBuilder {
 }
 
 impl TransportBuilder {
-    /// The defaults: the spec's server URL, a 10-minute timeout, 2 retries, no key yet.
+    /// The defaults: the spec's server URL, a 10-minute timeout, 2 retries, no credentials
+    /// yet.
     pub fn new(api: &'static ApiInfo) -> Self {
         TransportBuilder {
             api,
-            api_key: None,
+            credentials: vec![None; api.schemes.len()],
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
@@ -62,19 +75,66 @@ impl TransportBuilder {
         }
     }
 
-    /// The defaults, with the API key from the API's key variable (required) and the base
-    /// URL from its base-URL variable (when set); other settings can still be changed.
+    /// The defaults, with each security scheme's credential from its variable (when set;
+    /// for an OAuth 2 scheme with a client-credentials flow, also `<VARIABLE>_CLIENT_ID` and
+    /// `<VARIABLE>_CLIENT_SECRET`) and the base URL from its variable (when set); other
+    /// settings can still be changed. Fails when the credentials that most operations need
+    /// are not all there.
     pub fn from_env(api: &'static ApiInfo) -> Result<Self> {
         let mut builder = Self::new(api);
-        match std::env::var(api.api_key_env) {
-            Ok(key) if !key.trim().is_empty() => builder.api_key = Some(key.trim().to_owned()),
-            _ => {
-                return Err(Error::config(format!(
-                    "the environment variable {} is not set or empty; export your API key in \
-                     it, or pass the key with Client::builder().api_key(…)",
-                    api.api_key_env
-                )));
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        for (index, scheme) in api.schemes.iter().enumerate() {
+            if scheme.env.is_empty() {
+                continue;
             }
+            if let Some(secret) = var(scheme.env) {
+                builder.credentials[index] = Some(Credential::Secret(secret));
+            } else if let SchemeKind::OAuth2 { token_url: Some(_) } = scheme.kind
+                && let (Some(client_id), Some(client_secret)) = (
+                    var(&format!("{}_CLIENT_ID", scheme.env)),
+                    var(&format!("{}_CLIENT_SECRET", scheme.env)),
+                )
+            {
+                builder.credentials[index] = Some(Credential::ClientCredentials {
+                    client_id,
+                    client_secret,
+                });
+            }
+        }
+        if let Some(requirement) = api.security.first()
+            && !requirement.is_empty()
+            && !requirement.iter().any(|schemes| {
+                schemes
+                    .iter()
+                    .all(|&i| builder.credentials[usize::from(i)].is_some())
+            })
+        {
+            let message = match api.schemes {
+                [one] => format!(
+                    "the environment variable {} is not set or empty; export your API key in \
+                     it, or pass the key with Client::builder().{}(…)",
+                    one.env, one.setter
+                ),
+                _ => format!(
+                    "the environment has no credentials for this API: export {}, or pass them \
+                     with Client::builder()",
+                    requirement
+                        .iter()
+                        .map(|schemes| schemes
+                            .iter()
+                            .map(|&i| api.schemes[usize::from(i)].env)
+                            .collect::<Vec<_>>()
+                            .join(" and "))
+                        .collect::<Vec<_>>()
+                        .join(", or ")
+                ),
+            };
+            return Err(Error::config(message));
         }
         if let Ok(url) = std::env::var(api.base_url_env) {
             if !url.trim().is_empty() {
@@ -84,9 +144,54 @@ impl TransportBuilder {
         Ok(builder)
     }
 
-    /// The API key. It is never printed by `Debug`, errors or logs.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+    /// The credential of the security scheme at `index` of the API's schemes: an API key,
+    /// a bearer or OAuth 2 access token, `user:password` for Basic, or the credentials of
+    /// another HTTP scheme as sent after its name. It is never printed by `Debug`, errors
+    /// or logs.
+    pub fn credential(mut self, index: usize, secret: impl Into<String>) -> Self {
+        if let Some(slot) = self.credentials.get_mut(index) {
+            *slot = Some(Credential::Secret(secret.into()));
+        }
+        self
+    }
+
+    /// The API's only credential (for an API with one security scheme; see
+    /// [`TransportBuilder::credential`]).
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        self.credential(0, key)
+    }
+
+    /// Access tokens for the OAuth 2 or OpenID Connect scheme at `index`, from `source`,
+    /// asked for before each request that needs one.
+    pub fn token_source(mut self, index: usize, source: impl TokenSource) -> Self {
+        if let Some(slot) = self.credentials.get_mut(index) {
+            *slot = Some(Credential::Source(std::sync::Arc::new(source)));
+        }
+        self
+    }
+
+    /// Access tokens for the OAuth 2 scheme at `index` from its client-credentials flow: the
+    /// token URL the spec declares, with this client id and secret.
+    pub fn client_credentials(
+        mut self,
+        index: usize,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        if let Some(slot) = self.credentials.get_mut(index) {
+            *slot = Some(Credential::ClientCredentials {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+            });
+        }
+        self
+    }
+
+    /// `key` as the credential of every scheme (the typed mock server's clients).
+    pub fn mock_credentials(mut self, key: &str) -> Self {
+        for slot in &mut self.credentials {
+            *slot = Some(Credential::Secret(key.to_owned()));
+        }
         self
     }
 
@@ -160,22 +265,33 @@ impl TransportBuilder {
     /// Checks the settings and builds the transport.
     pub fn build(self) -> Result<Transport> {
         let api = self.api;
-        let secret = self.api_key.unwrap_or_default();
-        let auth = match api.auth {
-            AuthScheme::None => None,
-            _ if secret.is_empty() => {
-                return Err(Error::config(format!(
-                    "no API key: call ClientBuilder::api_key, or use Client::from_env with {} set",
-                    api.api_key_env
-                )));
-            }
-            AuthScheme::Bearer => Some(sensitive(&format!("Bearer {secret}"))?),
-            AuthScheme::Basic => Some(sensitive(&format!("Basic {}", base64(secret.as_bytes())))?),
-        };
         let base_url = self
             .base_url
             .unwrap_or_else(|| api.default_base_url.to_owned());
         let (base_url, host) = check_base_url(&base_url)?;
+        let mut secrets = Vec::new();
+        let credentials = Credentials::new(
+            api,
+            &self.credentials,
+            &base_url,
+            self.http.as_ref(),
+            &mut secrets,
+        )?;
+        if let Some(requirement) = api.security.first()
+            && !credentials.satisfies(requirement)
+        {
+            let message = match api.schemes {
+                [one] => format!(
+                    "no API key: call ClientBuilder::{}, or use Client::from_env with {} set",
+                    one.setter, one.env
+                ),
+                _ => format!(
+                    "no credentials: set {}",
+                    super::auth::missing(api, requirement)
+                ),
+            };
+            return Err(Error::config(message));
+        }
 
         let mut headers = HeaderMap::new();
         let user_agent = HeaderValue::from_str(api.user_agent).map_err(|_| {
@@ -196,22 +312,19 @@ impl TransportBuilder {
             headers.insert(header_name, header_value);
         }
 
-        // With our own reqwest client, the headers every request carries (and the key) are
-        // its defaults, set once; a caller's client gets them on each request instead.
-        let (http, headers, auth) = match self.http {
-            Some(http) => (http, headers, auth),
+        // With our own reqwest client, the headers every request carries are its defaults,
+        // set once; a caller's client gets them on each request instead. Credentials depend
+        // on the operation, so each request gets its own.
+        let (http, headers) = match self.http {
+            Some(http) => (http, headers),
             None => {
-                let mut defaults = headers;
-                if let Some(auth) = auth {
-                    defaults.insert(AUTHORIZATION, auth);
-                }
                 let http = reqwest::Client::builder()
-                    .default_headers(defaults)
+                    .default_headers(headers)
                     .build()
                     .map_err(|e| {
                         Error::config(format!("the HTTP client cannot be created: {e}"))
                     })?;
-                (http, HeaderMap::new(), None)
+                (http, HeaderMap::new())
             }
         };
         Ok(Transport {
@@ -220,8 +333,8 @@ impl TransportBuilder {
                 http,
                 base_url,
                 host,
-                auth,
-                secret,
+                credentials,
+                secret: Secrets::new(secrets),
                 headers,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
@@ -232,14 +345,6 @@ impl TransportBuilder {
             options: None,
         })
     }
-}
-
-fn sensitive(value: &str) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| {
-        Error::config("the API key contains characters that cannot be sent in a header")
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 /// Validates a base URL: absolute, `https` (or `http` on a loopback host), no query or
@@ -285,12 +390,6 @@ fn check_base_url(raw: &str) -> Result<(String, String)> {
     Ok((url.as_str().trim_end_matches('/').to_owned(), host_port))
 }
 
-/// Standard base64 with padding (RFC 4648), for Basic auth.
-fn base64(input: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(input)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,19 +425,5 @@ mod tests {
                 "api.openai.com:443".to_owned()
             )
         );
-    }
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("user:pass", "dXNlcjpwYXNz"),
-        ] {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
     }
 }

@@ -3,8 +3,9 @@
 //! `ApiInfo`, what the runtime knows about one API.
 
 use super::BoxFuture;
+use super::auth::{Credentials, Requirement, Secrets, SecurityScheme};
 use super::options::RequestOptions;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,12 +17,17 @@ pub struct ApiInfo {
     pub title: &'static str,
     /// The first server URL.
     pub default_base_url: &'static str,
-    /// Where `Client::from_env` reads the key.
-    pub api_key_env: &'static str,
     /// Where `Client::from_env` reads the base URL.
     pub base_url_env: &'static str,
-    /// How the key is sent.
-    pub auth: AuthScheme,
+    /// The security schemes (`components.securitySchemes`) that operations use.
+    pub schemes: &'static [SecurityScheme],
+    /// The distinct security requirements of the operations; the first is that of every
+    /// operation [`ApiInfo::operation_security`] does not list, and must be met by the
+    /// credentials a client is built with.
+    pub security: &'static [Requirement],
+    /// The operations whose requirement is not the first: (operationId, index into
+    /// [`ApiInfo::security`]), sorted by operationId.
+    pub operation_security: &'static [(&'static str, u16)],
     /// How many operations were generated.
     pub operations: usize,
     /// The `User-Agent` every request carries (the generated crate's name and version).
@@ -38,24 +44,19 @@ pub struct ApiInfo {
 pub(crate) static TEST_API: ApiInfo = ApiInfo {
     title: "Test API",
     default_base_url: "https://api.example.com/v1",
-    api_key_env: "TEST_API_KEY",
     base_url_env: "TEST_BASE_URL",
-    auth: AuthScheme::Bearer,
+    schemes: &[SecurityScheme {
+        name: "bearerAuth",
+        kind: super::auth::SchemeKind::Http { scheme: "Bearer" },
+        env: "TEST_API_KEY",
+        setter: "api_key",
+    }],
+    security: &[&[&[0]]],
+    operation_security: &[],
     operations: 0,
     user_agent: "apigen-runtime-tests",
     idempotency_header: None,
 };
-
-/// How the API key is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthScheme {
-    /// Not at all.
-    None,
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `Authorization: Basic base64(<key>)`, the key being `user:password`.
-    Basic,
-}
 
 /// A configured connection to an API: what a generated `Client` holds, and what sends its
 /// requests. Cheap to clone (clones share one connection pool).
@@ -73,10 +74,10 @@ pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     pub(super) base_url: String,
     pub(super) host: String,
-    /// `Authorization` value, marked sensitive.
-    pub(super) auth: Option<HeaderValue>,
-    /// The key itself, only to scrub it from error excerpts.
-    pub(super) secret: String,
+    /// The credentials, by security scheme.
+    pub(super) credentials: Credentials,
+    /// The credentials as given, only to scrub them from error messages and excerpts.
+    pub(super) secret: Secrets,
     pub(super) headers: HeaderMap,
     pub(super) timeout: Duration,
     pub(super) max_retries: u32,

@@ -447,12 +447,12 @@ impl fmt::Debug for RawBody {
 }
 
 impl RawBody {
-    /// The body with every occurrence of `secret` replaced.
-    pub(crate) fn redacted(body: &bytes::Bytes, secret: &str) -> RawBody {
-        if secret.is_empty() || !body.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+    /// The body with every occurrence of a secret replaced.
+    pub(crate) fn redacted(body: &bytes::Bytes, secret: &crate::auth::Secrets) -> RawBody {
+        if !secret.found_in(body) {
             return RawBody(body.clone());
         }
-        let text = String::from_utf8_lossy(body).replace(secret, "[redacted]");
+        let text = secret.redact(&String::from_utf8_lossy(body));
         RawBody(bytes::Bytes::from(text))
     }
 }
@@ -565,15 +565,10 @@ impl<E> fmt::Display for ApiError<E> {
     }
 }
 
-/// At most `max` characters of `body`, on one line, with `secret` (the API key) removed.
-pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
+/// At most `max` characters of `body`, on one line, with the secrets (the API key) removed.
+pub(crate) fn excerpt(body: &[u8], secret: &crate::auth::Secrets) -> String {
     const MAX: usize = 512;
-    let text = String::from_utf8_lossy(body);
-    let text = if secret.is_empty() {
-        text.into_owned()
-    } else {
-        text.replace(secret, "[redacted]")
-    };
+    let text = secret.redact(&String::from_utf8_lossy(body));
     let mut out = String::with_capacity(text.len().min(MAX + 3));
     let mut last_space = false;
     for c in text.chars() {
@@ -598,19 +593,26 @@ pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Secrets;
 
     #[test]
     fn excerpts_are_bounded_single_lines_without_the_key() {
         assert_eq!(
-            excerpt(b"<html>\n  <body>bad\tgateway</body>\n</html>", "k"),
+            excerpt(
+                b"<html>\n  <body>bad\tgateway</body>\n</html>",
+                &Secrets::new(vec!["k".into()])
+            ),
             "<html> <body>bad gateway</body> </html>"
         );
         assert_eq!(
-            excerpt(b"key sk-secret leaked", "sk-secret"),
+            excerpt(
+                b"key sk-secret leaked",
+                &Secrets::new(vec!["sk-secret".into()])
+            ),
             "key [redacted] leaked"
         );
         let long = "x".repeat(2000);
-        let e = excerpt(long.as_bytes(), "");
+        let e = excerpt(long.as_bytes(), &Secrets::default());
         assert_eq!(e.chars().count(), 513);
         assert!(e.ends_with('…'));
     }

@@ -73,6 +73,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod auth;
 mod builder;
 mod client;
 mod decode;
@@ -92,6 +93,7 @@ mod transport;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+pub use auth::{BoxError, ClientCredentials, TokenSource};
 pub use bytes::Bytes;
 pub use error::{ApiError, ApiErrorBody, Error, ErrorBody, NoErrorBody, Result};
 pub use file::FileUpload;
@@ -116,8 +118,9 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 pub mod __private {
     pub use crate::ItemStream;
     pub use crate::Page;
+    pub use crate::auth::{KeyLocation, Requirement, SchemeKind, SecurityScheme};
     pub use crate::builder::TransportBuilder;
-    pub use crate::client::{ApiInfo, AuthScheme, Transport};
+    pub use crate::client::{ApiInfo, Transport};
     pub use crate::decode::{
         DecodeMap, Key, StructVisitor, check_example, deserialize_string_enum, from_value,
         required, tag_index,

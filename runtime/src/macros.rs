@@ -3,33 +3,48 @@
 //! implementations every open string enum and request builder shares.
 
 /// Defines the generated crate's `Client` and `ClientBuilder` for one API, around this
-/// crate's transport: `client!(API, api_key_env, base_url_env, default_base_url)`, where
-/// `API` is the API's [`ApiInfo`](crate::__private::ApiInfo) and the literals repeat three
-/// of its fields for the docs. Generated code calls it once, in its root module, and adds
-/// every operation to `Client` as a method.
+/// crate's transport: `client!(API, credentials_env, base_url_env, default_base_url)`, where
+/// `API` is the API's [`ApiInfo`](crate::__private::ApiInfo) and the literals are for the
+/// docs: the variables the credentials are read from (in words), and two fields of `API`.
+/// Generated code calls it once, in its root module, adds every operation to `Client` as a
+/// method, and a setter per security scheme to `ClientBuilder` (on the transport builder's
+/// `credential`, `token_source` and `client_credentials`).
 ///
 /// ```
-/// use apigen_runtime::__private::{ApiInfo, AuthScheme};
+/// use apigen_runtime::__private::{ApiInfo, SchemeKind, SecurityScheme};
 ///
 /// const API: ApiInfo = ApiInfo {
 ///     title: "Example API",
 ///     default_base_url: "https://api.example.com/v1",
-///     api_key_env: "EXAMPLE_API_KEY",
 ///     base_url_env: "EXAMPLE_BASE_URL",
-///     auth: AuthScheme::Bearer,
+///     schemes: &[SecurityScheme {
+///         name: "bearerAuth",
+///         kind: SchemeKind::Http { scheme: "Bearer" },
+///         env: "EXAMPLE_API_KEY",
+///         setter: "api_key",
+///     }],
+///     security: &[&[&[0]]],
+///     operation_security: &[],
 ///     operations: 0,
 ///     user_agent: "example/1.0",
 ///     idempotency_header: None,
 /// };
-/// apigen_runtime::client!(API, "EXAMPLE_API_KEY", "EXAMPLE_BASE_URL", "https://api.example.com/v1");
+/// apigen_runtime::client!(API, "the API key from `EXAMPLE_API_KEY`", "EXAMPLE_BASE_URL", "https://api.example.com/v1");
+///
+/// impl ClientBuilder {
+///     pub fn api_key(self, key: impl Into<String>) -> Self {
+///         ClientBuilder { inner: self.inner.credential(0, key) }
+///     }
+/// }
 ///
 /// let client = Client::builder().api_key("sk-test").build().unwrap();
 /// assert_eq!(client.base_url(), "https://api.example.com/v1");
+/// assert!(Client::builder().build().is_err(), "the key is required");
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client {
-    ($api:path, $api_key_env:literal, $base_url_env:literal, $default_base_url:literal $(,)?) => {
+    ($api:path, $credentials_env:literal, $base_url_env:literal, $default_base_url:literal $(,)?) => {
         /// The API client. Cheap to clone (clones share one connection pool), `Send` and
         /// `Sync`.
         ///
@@ -48,14 +63,14 @@ macro_rules! client {
 
         impl Client {
             #[doc = ::core::concat!(
-                                "A client configured from the environment: the API key from `",
-                                $api_key_env,
-                                "` and the base URL from `",
-                                $base_url_env,
-                                "` (default `",
-                                $default_base_url,
-                                "`)."
-                            )]
+                                                "A client configured from the environment: ",
+                                                $credentials_env,
+                                                " and the base URL from `",
+                                                $base_url_env,
+                                                "` (default `",
+                                                $default_base_url,
+                                                "`)."
+                                            )]
             pub fn from_env() -> $crate::Result<Self> {
                 ClientBuilder::from_env()?.build()
             }
@@ -72,7 +87,7 @@ macro_rules! client {
             }
         }
 
-        /// Configures a [`Client`]. Every setting has a default except the API key.
+        /// Configures a [`Client`]. Every setting has a default except the credentials.
         #[derive(Clone)]
         #[must_use]
         pub struct ClientBuilder {
@@ -92,8 +107,8 @@ macro_rules! client {
         }
 
         impl ClientBuilder {
-            /// The defaults: the spec's server URL, a 10-minute timeout, 2 retries, no key
-            /// yet.
+            /// The defaults: the spec's server URL, a 10-minute timeout, 2 retries, no
+            /// credentials yet.
             pub fn new() -> Self {
                 ClientBuilder {
                     inner: $crate::__private::TransportBuilder::new(&$api),
@@ -101,22 +116,24 @@ macro_rules! client {
             }
 
             #[doc = ::core::concat!(
-                                "The defaults, with the API key from `",
-                                $api_key_env,
-                                "` (required) and the base URL from `",
-                                $base_url_env,
-                                "` (when set); other settings can still be changed."
-                            )]
+                                                "The defaults, with ",
+                                                $credentials_env,
+                                                " and the base URL from `",
+                                                $base_url_env,
+                                                "` (when set); other settings can still be changed."
+                                            )]
             pub fn from_env() -> $crate::Result<Self> {
                 ::core::result::Result::Ok(ClientBuilder {
                     inner: $crate::__private::TransportBuilder::from_env(&$api)?,
                 })
             }
 
-            /// The API key. It is never printed by `Debug`, errors or logs.
-            pub fn api_key(self, key: impl ::core::convert::Into<::std::string::String>) -> Self {
+            /// The same credential for every security scheme, for the typed mock server.
+            /// Hidden, and not part of the supported API.
+            #[doc(hidden)]
+            pub fn mock_credentials(self, key: &str) -> Self {
                 ClientBuilder {
-                    inner: self.inner.api_key(key.into()),
+                    inner: self.inner.mock_credentials(key),
                 }
             }
 

@@ -327,7 +327,7 @@ macro_rules! mock {
             /// retries, for tests that want to change more (retries, timeouts, headers).
             pub fn client_builder(&self) -> $builder {
                 <$client>::builder()
-                    .api_key($crate::mock::MOCK_API_KEY)
+                    .mock_credentials($crate::mock::MOCK_API_KEY)
                     .base_url(self.uri())
                     .max_retries(0)
             }

@@ -61,7 +61,7 @@ struct Origin {
     request_id: Option<String>,
     /// How many attempts the call took before the stream started.
     attempts: u32,
-    secret: String,
+    secret: crate::auth::Secrets,
 }
 
 // Nothing is pinned: items are moved out of the queue, never polled.
@@ -83,7 +83,7 @@ impl<T: serde::de::DeserializeOwned> ItemStream<T> {
         status: StatusCode,
         request_id: Option<String>,
         attempts: u32,
-        secret: String,
+        secret: crate::auth::Secrets,
     ) -> Self {
         ItemStream {
             bytes,
@@ -603,7 +603,7 @@ mod tests {
             StatusCode::OK,
             Some("req_1".into()),
             1,
-            "sk-secret".into(),
+            crate::auth::Secrets::new(vec!["sk-secret".into()]),
         )
     }
 

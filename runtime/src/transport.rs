@@ -267,8 +267,12 @@ impl Transport {
             may_resend: idempotent(&request.method)
                 || call_headers.contains_key(self.idempotency_header()),
         };
-        let url = self.url(request, options).map_err(Error::typed)?;
-        let cookie = request.cookie_header();
+        let auth = self
+            .authenticate(request.operation)
+            .await
+            .map_err(Error::typed)?;
+        let url = auth.url(self.url(request, options).map_err(Error::typed)?);
+        let cookie = auth.cookie(request.cookie_header());
         let mut url = Some(url);
         loop {
             *attempts += 1;
@@ -287,8 +291,8 @@ impl Transport {
             if !inner.headers.is_empty() {
                 builder = builder.headers(inner.headers.clone());
             }
-            if let Some(auth) = &inner.auth {
-                builder = builder.header(AUTHORIZATION, auth.clone());
+            for (name, value) in &auth.headers {
+                builder = builder.header(name, value.clone());
             }
             for (name, value) in &request.headers {
                 builder = builder.header(name, value.clone());
@@ -501,11 +505,11 @@ impl Transport {
             error: ApiErrorBody,
         }
         let secret = &self.inner.secret;
+        let echoed = secret.found_in(body);
         let decoded = serde_json::from_slice::<Envelope>(body).ok().map(|e| {
             let mut body = e.error;
-            if !secret.is_empty() {
-                let redact =
-                    |text: &mut String| *text = text.replace(secret.as_str(), "[redacted]");
+            if echoed {
+                let redact = |text: &mut String| *text = secret.redact(text);
                 redact(&mut body.message);
                 for field in [&mut body.kind, &mut body.param, &mut body.code]
                     .into_iter()
@@ -551,9 +555,7 @@ impl Transport {
             };
         }
         let mut message = super::error::chain_text(&e);
-        if !self.inner.secret.is_empty() {
-            message = message.replace(self.inner.secret.as_str(), "[redacted]");
-        }
+        message = self.inner.secret.redact(&message);
         Error::Connection {
             operation,
             host: self.inner.host.clone(),
@@ -566,12 +568,15 @@ impl Transport {
 
 /// serde quotes the values it rejects (`invalid type: string "…"`); when one of them is the
 /// key, the error is replaced by one with the same text, the key redacted.
-fn redact_serde_error(error: serde_json::Error, secret: &str) -> serde_json::Error {
+fn redact_serde_error(
+    error: serde_json::Error,
+    secret: &super::auth::Secrets,
+) -> serde_json::Error {
     let text = error.to_string();
-    if secret.is_empty() || !text.contains(secret) {
+    if !secret.found_in_text(&text) {
         return error;
     }
-    serde::de::Error::custom(text.replace(secret, "[redacted]"))
+    serde::de::Error::custom(secret.redact(&text))
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {

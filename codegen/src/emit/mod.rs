@@ -13,7 +13,9 @@ mod resources;
 mod spec_examples;
 mod webhooks;
 
-use crate::ir::{Api, Auth, Gate, StatusVariant, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Gate, KeyLocation, SchemeKind, SecurityScheme, StatusVariant, TypeId, TypeKind, TypeRef,
+};
 use crate::names::ident;
 use crate::render::render;
 use crate::{Error, GeneratedFile};
@@ -143,13 +145,69 @@ fn module_root(api: &Api) -> TokenStream {
     let doc = docs::inner_doc_attrs(&doc);
     let runtime = format_ident!("{RUNTIME_CRATE}");
     let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
-    let api_key_env = &api.environment.api_key;
     let base_url_env = &api.environment.base_url;
-    let auth = match api.auth {
-        Auth::None => quote!(None),
-        Auth::Bearer => quote!(Bearer),
-        Auth::Basic => quote!(Basic),
-    };
+    let security = &api.security;
+    let schemes = security.schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let env = &scheme.env;
+        let setter = scheme.setter.trim_start_matches("r#");
+        let kind = match &scheme.kind {
+            SchemeKind::ApiKey { location, name } => {
+                let location = match location {
+                    KeyLocation::Header => quote!(Header),
+                    KeyLocation::Query => quote!(Query),
+                    KeyLocation::Cookie => quote!(Cookie),
+                };
+                quote!(ApiKey { location: #runtime::__private::KeyLocation::#location, name: #name })
+            }
+            SchemeKind::Http { scheme } => quote!(Http { scheme: #scheme }),
+            SchemeKind::OAuth2 { token_url } => {
+                let token_url = match token_url {
+                    Some(url) => quote!(Some(#url)),
+                    None => quote!(None),
+                };
+                quote!(OAuth2 { token_url: #token_url })
+            }
+        };
+        quote! {
+            #runtime::__private::SecurityScheme {
+                name: #name,
+                kind: #runtime::__private::SchemeKind::#kind,
+                env: #env,
+                setter: #setter,
+            }
+        }
+    });
+    let requirements = security.requirements.iter().map(|alternatives| {
+        let alternatives = alternatives.iter().map(|schemes| {
+            let schemes = schemes
+                .iter()
+                .map(|i| proc_macro2::Literal::u16_unsuffixed(*i as u16));
+            quote!(&[#(#schemes),*])
+        });
+        quote!(&[#(#alternatives),*])
+    });
+    let overrides = security.overrides.iter().map(|(operation, index)| {
+        let index = proc_macro2::Literal::u16_unsuffixed(*index as u16);
+        quote!((#operation, #index))
+    });
+    let setters: Vec<TokenStream> = security
+        .schemes
+        .iter()
+        .enumerate()
+        .map(|(index, scheme)| credential_setters(index, scheme, security.schemes.len()))
+        .collect();
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl ClientBuilder {
+                #(#setters)*
+            }
+        }
+    });
+    let token_types = security
+        .token_types
+        .then(|| quote!(pub use #runtime::{ClientCredentials, TokenSource};));
+    let credentials_doc = &security.credentials_doc;
     let operations = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let title = &api.title;
     let idempotency_header = match &api.idempotency_header {
@@ -186,21 +244,100 @@ fn module_root(api: &Api) -> TokenStream {
             HeaderMap, NoErrorBody, Page, RequestOptions, Result, StatusCode,
         };
         #item_stream
+        #token_types
 
         /// What the runtime needs to know about this API.
         const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {
             title: #title,
             default_base_url: #base_url,
-            api_key_env: #api_key_env,
             base_url_env: #base_url_env,
-            auth: #runtime::__private::AuthScheme::#auth,
+            schemes: &[#(#schemes),*],
+            security: &[#(#requirements),*],
+            operation_security: &[#(#overrides),*],
             operations: #operations,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"),
             idempotency_header: #idempotency_header,
         };
 
         // `Client` and `ClientBuilder`; the literals name the environment variables in their docs.
-        #runtime::client!(API, #api_key_env, #base_url_env, #base_url);
+        #runtime::client!(API, #credentials_doc, #base_url_env, #base_url);
+
+        #setters
+    }
+}
+
+/// The `ClientBuilder` methods that set the credential of the scheme at `index`.
+fn credential_setters(index: usize, scheme: &SecurityScheme, count: usize) -> TokenStream {
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    let setter = ident(&scheme.setter);
+    let what = if count == 1 {
+        "The API key".to_owned()
+    } else {
+        format!("The credential of the security scheme `{}`", scheme.name)
+    };
+    let how = match &scheme.kind {
+        SchemeKind::ApiKey { location, name } => match location {
+            KeyLocation::Header => format!("sent in the `{name}` header"),
+            KeyLocation::Query => format!("sent as the `{name}` query parameter"),
+            KeyLocation::Cookie => format!("sent as the `{name}` cookie"),
+        },
+        SchemeKind::Http { scheme } if scheme == "Basic" => {
+            "`user:password`, sent as `Authorization: Basic` and its base64".to_owned()
+        }
+        SchemeKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
+        SchemeKind::OAuth2 { .. } => {
+            "an access token, sent as `Authorization: Bearer <token>`".to_owned()
+        }
+    };
+    let doc = doc_attrs(Some(&format!(
+        "{what}: {how}; `Client::from_env` reads it from `{}`. It is never printed by `Debug`, \
+         errors or logs.",
+        scheme.env
+    )));
+    let token_source = scheme.token_source_setter.as_ref().map(|name| {
+        let name = ident(name);
+        let doc = doc_attrs(Some(&format!(
+            "Access tokens for the security scheme `{}` from `source` (a `TokenSource`, or a \
+             closure returning a future of `Result<String, E>`), asked for before each request \
+             that needs one.",
+            scheme.name
+        )));
+        quote! {
+            #doc
+            pub fn #name(self, source: impl apigen_runtime::TokenSource) -> Self {
+                ClientBuilder { inner: self.inner.token_source(#index, source) }
+            }
+        }
+    });
+    let client_credentials = scheme.client_credentials_setter.as_ref().map(|name| {
+        let name = ident(name);
+        let url = match &scheme.kind {
+            SchemeKind::OAuth2 {
+                token_url: Some(url),
+            } => url.as_str(),
+            _ => "",
+        };
+        let doc = doc_attrs(Some(&format!(
+            "Access tokens for the security scheme `{}` from its client-credentials flow: \
+             `client_id` and `client_secret` are posted to `{url}`, and each token is kept until \
+             shortly before it expires. `Client::from_env` reads them from `{}_CLIENT_ID` and \
+             `{}_CLIENT_SECRET`.",
+            scheme.name, scheme.env, scheme.env
+        )));
+        quote! {
+            #doc
+            pub fn #name(self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.client_credentials(#index, client_id, client_secret) }
+            }
+        }
+    });
+    quote! {
+        #doc
+        pub fn #setter(self, key: impl Into<String>) -> Self {
+            ClientBuilder { inner: self.inner.credential(#index, key) }
+        }
+        #token_source
+        #client_credentials
     }
 }
 

@@ -26,6 +26,7 @@ mod resources;
 mod responses;
 mod schemas;
 mod sequences;
+mod security;
 mod shapes;
 mod types;
 mod unions;
@@ -33,13 +34,13 @@ mod webhooks;
 
 use crate::error::{Diagnostic, Error, Note};
 use crate::ir::{
-    Api, Auth, BodyKind, CrateManifest, Environment, Gate, Operation, RuntimeDependency, TypeDef,
-    TypeId, TypeRef,
+    Api, BodyKind, CrateManifest, Environment, Gate, Operation, RuntimeDependency, TypeDef, TypeId,
+    TypeRef,
 };
 use crate::names::Scope;
 use crate::pointer::Pointer;
 use crate::{Config, Standalone};
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 use std::collections::BTreeMap;
 
 /// The result of lowering: the IR plus notes about what was degraded or derived.
@@ -61,7 +62,6 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     cx.lower_components();
     let mut operations = cx.lower_operations();
     let payloads = cx.lower_webhooks(&hooks);
-    let auth = cx.auth();
     let idempotency_header = cx.idempotency_header();
     let Cx {
         types: arena,
@@ -113,6 +113,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
         webhooks.as_ref(),
         &payloads,
     );
+    let (security, base_url_env) = security::decide(spec, config, &mut operations, &mut notes);
     let runtime_features = runtime_features(&operations);
     let standalone = config.standalone.as_ref().map(|s| manifest(spec, s));
     notes.sort();
@@ -122,11 +123,13 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             title: spec.info.title.clone(),
             version: spec.info.version.clone(),
             description: spec.info.description.clone(),
-            base_url: spec.servers.first().map(|s| s.url.clone()),
-            auth,
+            base_url: config
+                .base_url
+                .clone()
+                .or_else(|| spec.servers.first().map(|s| s.url.clone())),
+            security,
             environment: Environment {
-                api_key: config.api_key_env.clone(),
-                base_url: config.base_url_env.clone(),
+                base_url: base_url_env,
             },
             idempotency_header,
             types,
@@ -335,8 +338,6 @@ impl<'a> Cx<'a> {
         self.types.get(id.0).and_then(Option::as_ref)
     }
 
-    /// Which authentication the operations use: the first security scheme that the
-    /// document's top-level `security` (or, failing that, any scheme) names.
     /// The header of idempotency keys: the config's, else the document's
     /// `x-idempotency-header` (a header name, at the top level).
     fn idempotency_header(&mut self) -> Option<String> {
@@ -366,44 +367,5 @@ impl<'a> Cx<'a> {
                 None
             }
         }
-    }
-
-    fn auth(&mut self) -> Auth {
-        let Some(components) = &self.spec.components else {
-            return Auth::None;
-        };
-        let wanted: Vec<&String> = self
-            .spec
-            .security
-            .iter()
-            .flatten()
-            .flat_map(|req| req.keys())
-            .collect();
-        let mut schemes: Vec<(&String, &ReferenceOr<openapiv3::SecurityScheme>)> =
-            components.security_schemes.iter().collect();
-        schemes.sort_by_key(|(name, _)| (!wanted.contains(name), name.as_str()));
-        for (name, scheme) in schemes {
-            let pointer = Pointer::component("securitySchemes", name);
-            match scheme {
-                ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
-                    if scheme.eq_ignore_ascii_case("bearer") =>
-                {
-                    return Auth::Bearer;
-                }
-                ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })
-                    if scheme.eq_ignore_ascii_case("basic") =>
-                {
-                    return Auth::Basic;
-                }
-                _ => self.note(
-                    &pointer,
-                    format!(
-                        "security scheme `{name}` is not supported by the runtime; requests are \
-                         sent without it unless you add the header with ClientBuilder::header"
-                    ),
-                ),
-            }
-        }
-        Auth::None
     }
 }

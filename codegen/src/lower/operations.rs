@@ -459,6 +459,7 @@ impl<'a> Cx<'a> {
             mock_matchers: Vec::new(),
             pointer: pointer.to_string(),
             gate: Gate::Always,
+            security: 0,
         })
     }
 

@@ -20,9 +20,19 @@ pub use apigen_runtime::{
 const API: apigen_runtime::__private::ApiInfo = apigen_runtime::__private::ApiInfo {
     title: "OpenAI Admin API — certificates",
     default_base_url: "https://api.openai.com/v1",
-    api_key_env: "OPENAI_ADMIN_KEY",
     base_url_env: "OPENAI_BASE_URL",
-    auth: apigen_runtime::__private::AuthScheme::Bearer,
+    schemes: &[
+        apigen_runtime::__private::SecurityScheme {
+            name: "AdminApiKeyAuth",
+            kind: apigen_runtime::__private::SchemeKind::Http {
+                scheme: "Bearer",
+            },
+            env: "OPENAI_ADMIN_KEY",
+            setter: "api_key",
+        },
+    ],
+    security: &[&[&[0]]],
+    operation_security: &[],
     operations: 10,
     user_agent: concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)"
@@ -30,5 +40,14 @@ const API: apigen_runtime::__private::ApiInfo = apigen_runtime::__private::ApiIn
     idempotency_header: None,
 };
 apigen_runtime::client!(
-    API, "OPENAI_ADMIN_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"
+    API, "the API key from `OPENAI_ADMIN_KEY`", "OPENAI_BASE_URL",
+    "https://api.openai.com/v1"
 );
+impl ClientBuilder {
+    /// The API key: sent as `Authorization: Bearer <credential>`; `Client::from_env` reads it from `OPENAI_ADMIN_KEY`. It is never printed by `Debug`, errors or logs.
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential(0, key),
+        }
+    }
+}
