@@ -28,12 +28,13 @@
 //! - Adding a public field is breaking when the old struct could be built with a struct
 //!   literal from outside the crate — every field public and no `#[non_exhaustive]` — since
 //!   literals (and patterns without `..`) must then name the new field. The generated models
-//!   are such structs, so new fields in them are breaking; the request builders (private
-//!   fields) are not.
+//!   are `#[non_exhaustive]` and built with a constructor that takes their required fields
+//!   (`Widget::new(id, size)`), so a new optional field is compatible, and a new required
+//!   one is breaking through the constructor's new argument.
 //! - Adding a variant is breaking for an enum without `#[non_exhaustive]`: a `match` without
-//!   a `_` arm stops compiling. That includes the generated string enums, whose `Other(String)`
-//!   catch-all keeps unknown *values* working but does not make the *type* non-exhaustive;
-//!   the report also says that the value used to arrive as `Other(..)`.
+//!   a `_` arm stops compiling. The generated enums are `#[non_exhaustive]`, so a new value
+//!   is compatible; for string enums the report says that the value used to arrive as
+//!   `Other(..)`.
 //! - Adding `#[non_exhaustive]`, or a private field to a struct that had none, is breaking.
 //! - Adding a type, operation, method, function, trait impl, constant or module is not
 //!   breaking (a minor bump), nor is removing `#[non_exhaustive]`.

@@ -36,6 +36,7 @@ fn options() -> Options {
                 "Bytes",
                 "Error",
                 "FileUpload",
+                "Page",
                 "Result",
                 "Stream",
                 "into_future",
@@ -96,7 +97,14 @@ fn the_base_has_the_expected_surface() {
     assert!(base.functions["Client::delete_widget"].operation);
     assert!(!base.functions["builders::ListWidgets::limit"].operation);
     assert_eq!(base.types["models::Widget"].fields.len(), 4);
-    assert!(base.types["models::Widget"].literal_constructible());
+    // Models are `#[non_exhaustive]`, built with their constructor.
+    assert!(base.types["models::Widget"].non_exhaustive);
+    assert!(!base.types["models::Widget"].literal_constructible());
+    assert_eq!(
+        base.functions["models::Widget::new"].signature(),
+        "fn new(id: impl Into<String>, size: i64, status: models::Status) -> Self"
+    );
+    assert!(base.types["models::Status"].non_exhaustive);
     assert!(base.types["models::Status"].has_catch_all());
     assert!(api_diff::diff(&base, &base).is_empty());
 }
@@ -154,20 +162,53 @@ fn field_changes() {
     let f = find(&c, What::Field, "models::Widget.size");
     assert!(f.breaking);
     assert_eq!(f.detail, "i64 → String");
+}
 
-    // The models have only public fields and no `#[non_exhaustive]`: users can build them
-    // with struct literals, which a new field breaks.
+/// The models are `#[non_exhaustive]`: no struct literal names every field, so a new optional
+/// field breaks nobody; the constructor, which takes the required fields, stays as it was.
+#[test]
+fn an_optional_field_added_is_compatible() {
     let c = changes_to("field_added");
     let f = find(&c, What::Field, "models::Widget.colour");
-    assert_eq!((f.kind, f.breaking), (ChangeKind::Added, true));
+    assert_eq!((f.kind, f.breaking), (ChangeKind::Added, false));
+    assert_eq!(f.detail, "Option<String>");
+    assert!(c.iter().all(|c| !c.breaking), "{c:#?}");
+    assert_eq!(
+        api_diff::semver_advice(&c),
+        "needs a minor version bump; 0.x: bump the patch"
+    );
+}
+
+/// A new required field is a new argument of the constructor: code that builds the model
+/// must now give it.
+#[test]
+fn a_required_field_added_is_breaking() {
+    let c = changes_to("required_field_added");
+    let new = find(&c, What::Method, "models::Widget::new");
+    assert_eq!((new.kind, new.breaking), (ChangeKind::Changed, true));
+    assert_eq!(new.detail, "new required argument `weight: i64`");
+    let f = find(&c, What::Field, "models::Widget.weight");
+    assert_eq!((f.kind, f.breaking), (ChangeKind::Added, false));
 }
 
 #[test]
-fn enum_values_added_break_exhaustive_matches() {
+fn a_field_removed_is_breaking() {
+    let c = changes_to("field_removed");
+    let f = find(&c, What::Field, "models::Widget.name");
+    assert_eq!((f.kind, f.breaking), (ChangeKind::Removed, true));
+    // An optional field was never an argument of the constructor.
+    assert!(!c.iter().any(|c| c.item == "models::Widget::new"), "{c:#?}");
+}
+
+/// The enums are `#[non_exhaustive]`: every `match` has a `_` arm already, so a new value
+/// (which used to arrive as `Other(..)`) breaks nobody.
+#[test]
+fn an_enum_value_added_is_compatible() {
     let c = changes_to("enum_value_added");
     let v = find(&c, What::Variant, "models::Status::Deleted");
-    assert_eq!((v.kind, v.breaking), (ChangeKind::Added, true));
+    assert_eq!((v.kind, v.breaking), (ChangeKind::Added, false));
     assert!(v.detail.contains("Other(..)"), "{}", v.detail);
+    assert!(c.iter().all(|c| !c.breaking), "{c:#?}");
 }
 
 #[test]
@@ -280,7 +321,7 @@ fn generated_client(options: &Options) -> Surface {
 }
 
 /// The committed client implements the runtime's private traits (`DecodeMap` for the
-/// models, `Page` for the pages, `Paginated` for the list builders, all reached through
+/// models, `PageParts` for the pages, `Paginated` for the list builders, all reached through
 /// `apigen_runtime::__private`) and the re-exported `MockOperation`: with the rule xtask
 /// passes, only the `MockOperation` impls are API.
 #[test]
@@ -301,7 +342,7 @@ fn impls_of_private_runtime_traits_are_not_api() {
         BTreeSet::from(
             [
                 "apigen_runtime::__private::DecodeMap",
-                "apigen_runtime::__private::Page",
+                "apigen_runtime::__private::PageParts",
                 "apigen_runtime::__private::Paginated",
                 "apigen_runtime::mock::MockOperation",
             ]
@@ -326,7 +367,7 @@ fn impls_of_private_runtime_traits_are_not_api() {
     assert!(
         dropped
             .iter()
-            .all(|(t, _)| ["DecodeMap", "Page", "Paginated"].contains(&t.as_str())),
+            .all(|(t, _)| ["DecodeMap", "PageParts", "Paginated"].contains(&t.as_str())),
         "{dropped:#?}"
     );
     assert!(kept.is_subset(&every));

@@ -303,14 +303,20 @@ pub enum TypeKind {
     },
 }
 
-/// A struct with named fields.
+/// A struct with named fields. It is `#[non_exhaustive]` with public fields: users read and
+/// assign fields, and build one with its [`constructor`](Struct::constructor) (or `Default`),
+/// so that a new optional field is no breaking change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     /// Fields in spec order.
     pub fields: Vec<Field>,
     /// Where properties beyond the listed ones are kept (`additionalProperties` alongside
-    /// `properties`).
+    /// `properties`); the constructor leaves the map empty.
     pub additional: Option<AdditionalProperties>,
+    /// The associated function that builds one from the fields whose
+    /// [`init`](Field::init) is [`FieldInit::Argument`], in field order (`new`); `None`
+    /// when there are none: the struct then derives `Default`, which sets every field.
+    pub constructor: Option<String>,
 }
 
 /// The map field that keeps a struct's additional properties.
@@ -340,6 +346,20 @@ pub struct Field {
     pub optional: bool,
     /// The local variable that holds the field's value while the struct is decoded.
     pub slot: String,
+    /// What the struct's constructor sets the field to.
+    pub init: FieldInit,
+}
+
+/// What a struct's constructor sets a field to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldInit {
+    /// The argument of the field's name: a value that is not an `Option` and has no only
+    /// value.
+    Argument,
+    /// `None`: the field is an `Option`.
+    Absent,
+    /// The only value of its type (a one-value string enum, a constant): `Default::default()`.
+    Constant,
 }
 
 /// A known value of a string enum.
@@ -487,6 +507,9 @@ pub struct Operation {
     pub inputs: Vec<Input>,
     /// The success response.
     pub response: Response,
+    /// The model the operation's error responses (4XX, 5XX, `default`) decode into, when
+    /// they declare one JSON schema; the builder fails with `Error<that type>`.
+    pub error_model: Option<TypeRef>,
     /// Set when the operation is a cursor-paginated list.
     pub pagination: Option<Pagination>,
     /// Query pairs that the path itself carries (`/responses?beta=true`).
@@ -530,6 +553,9 @@ pub enum ParamLocation {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`), written as its style says:
+    /// `FormObject` (form pairs), `Json` (JSON text) or `Text` (a string), percent-encoded.
+    QueryString,
 }
 
 /// How a parameter's value is written (OpenAPI `style`/`explode`, or `content`).
@@ -716,8 +742,37 @@ pub enum ResponseKind {
     Bytes,
     /// `text/event-stream`, as a stream of byte chunks.
     EventStream,
+    /// A sequential media type with an `itemSchema` (OpenAPI 3.2): a stream of items of this
+    /// type, split as `framing` says.
+    Items {
+        /// How the body splits into items.
+        framing: Framing,
+        /// The type of each item.
+        item: TypeRef,
+        /// The media type, asked for with `Accept`.
+        media: String,
+    },
     /// Several success statuses with different bodies: this [`TypeKind::Responses`] enum.
     ByStatus(TypeId),
+}
+
+/// How a streamed body splits into items, and what an item is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Server-sent events, each event an item: an object of its fields (`data`, `event`,
+    /// `id`, `retry`), its `data` decoded as JSON when `data_json` (the item schema's `data`
+    /// is not a string), else kept as text.
+    Events {
+        /// Whether `data` is decoded from JSON.
+        data_json: bool,
+    },
+    /// Server-sent events whose item schema is not an event (it has no `data` property):
+    /// each event's data, decoded from JSON, is an item.
+    EventData,
+    /// JSON Lines / NDJSON: a JSON text per line.
+    JsonLines,
+    /// JSON text sequences (RFC 7464).
+    JsonSeq,
 }
 
 /// How a list operation is walked page by page.

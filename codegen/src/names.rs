@@ -232,6 +232,13 @@ pub fn crate_name(title: &str) -> String {
     format!("{}-client", name.trim_end_matches('-'))
 }
 
+/// The constructor of every model struct (`Certificate::new(id, …)`), which takes its
+/// required fields. No field name can clash with it, `new` included: fields and associated
+/// functions are different namespaces, and a model struct has no other inherent function
+/// (its setters are its public fields). Its arguments are the fields' own names, unique in
+/// the struct, and its body uses no other local.
+pub const CONSTRUCTOR: &str = "new";
+
 /// The prefix of an API's environment variables, from its crate name: its ASCII words in
 /// upper case joined by `_`, without trailing words that say nothing about the API (`API`,
 /// `CLIENT`, `REST`, `OPENAPI`, `OF`, versions): `petstore-client` → `PETSTORE`. A leading
@@ -362,6 +369,7 @@ pub fn reserved(namespace: Namespace) -> &'static [&'static str] {
             "send_with_meta",
             "send_stream",
             "into_stream",
+            "into_pages",
             "request",
             // The runtime's `request_builder!` macro.
             "with_options",

@@ -35,6 +35,11 @@ impl Pointer {
         Pointer::root().join("components").join(section).join(key)
     }
 
+    /// A pointer already written out (`#/paths/~1a/get`), as loading records one.
+    pub(crate) fn from_written(pointer: &str) -> Self {
+        Pointer(pointer.to_owned())
+    }
+
     /// This pointer with one more token, escaped.
     pub(crate) fn join(&self, token: impl fmt::Display) -> Self {
         Pointer(format!("{}/{}", self.0, escape_token(&token.to_string())))

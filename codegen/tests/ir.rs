@@ -67,3 +67,40 @@ fn features() {
     }
     insta::assert_snapshot!(decisions);
 }
+
+/// 3.2's nested tags: an operation goes into the feature of the outermost tag above its
+/// first tag.
+#[test]
+fn nested_tags_share_the_feature_of_their_outermost_parent() {
+    let config = codegen::Config {
+        features: codegen::FeatureMode::On,
+        ..Default::default()
+    };
+    let api = lowered_with("oas32_tags.yaml", &config);
+    let features: Vec<(String, Vec<&str>)> = api
+        .features
+        .iter()
+        .map(|f| {
+            let ops = f
+                .operations
+                .iter()
+                .map(|op| api.operations[op.0].id.as_str())
+                .collect();
+            (f.name.clone(), ops)
+        })
+        .collect();
+    assert_eq!(
+        features,
+        vec![
+            ("delays".to_owned(), vec!["listDelays"]),
+            (
+                "flights".to_owned(),
+                vec![
+                    "listFlights",
+                    "listInternationalFlights",
+                    "listTransatlanticFlights"
+                ]
+            ),
+        ]
+    );
+}

@@ -176,7 +176,7 @@ fn raw_http() -> reqwest::Client {
 }
 
 /// The error of a call that Prism was expected to accept, with what Prism said.
-fn call_failed(e: Error) -> String {
+fn call_failed<E>(e: Error<E>) -> String {
     format!(
         "the client returned an error (status {:?}): {e}",
         e.status()
@@ -201,8 +201,8 @@ fn accepted<T>(response: &ApiResponse<T>) -> CaseResult {
 }
 
 /// The error of a call that Prism was expected to reject with `status`, mentioning `about`.
-fn rejected<T: std::fmt::Debug>(
-    result: Result<T, Error>,
+fn rejected<T: std::fmt::Debug, E>(
+    result: Result<T, Error<E>>,
     status: StatusCode,
     about: &str,
 ) -> CaseResult {

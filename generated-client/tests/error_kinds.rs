@@ -10,7 +10,7 @@ use generated_client::{Client, Error, RequestOptions, StatusCode};
 use std::time::Duration;
 
 /// What an application would decide from an error, through the accessors only.
-fn classify(e: &Error) -> &'static str {
+fn classify<E>(e: &Error<E>) -> &'static str {
     if e.status() == Some(StatusCode::NOT_FOUND) {
         "not found"
     } else if e.is_api() {
@@ -126,4 +126,80 @@ async fn every_error_can_be_classified_from_the_public_api() {
         .build()
         .unwrap_err();
     assert_eq!(classify(&e), "bad configuration", "{e:?}");
+}
+
+/// A whole `404` response with a JSON body.
+fn not_found(body: &str) -> String {
+    format!(
+        "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// The error model an operation declares (`ErrorResponse` for every certificate operation)
+/// is decoded into its errors, reachable without naming the type; a body that does not
+/// match keeps the raw body and the excerpt.
+#[tokio::test]
+async fn declared_error_models_are_decoded() {
+    let full = faults::RawServer::start(
+        not_found(
+            r#"{"error":{"message":"No such certificate","type":"invalid_request_error","code":"not_found"}}"#,
+        ),
+        false,
+    )
+    .await;
+    let e = builder(&full.base_url)
+        .build()
+        .unwrap()
+        .get_certificate("cert_x")
+        .send()
+        .await
+        .unwrap_err();
+    let model = e
+        .api_error()
+        .and_then(|a| a.typed.as_ref())
+        .expect("decoded");
+    assert_eq!(model.error.r#type, "invalid_request_error");
+    assert_eq!(model.error.code.as_deref(), Some("not_found"));
+    assert_eq!(model.error.message, "No such certificate");
+
+    // `type` missing: not the model; no panic, the body is still there.
+    let partial =
+        faults::RawServer::start(not_found(r#"{"error":{"message":"gone!"}}"#), false).await;
+    let e = builder(&partial.base_url)
+        .build()
+        .unwrap()
+        .get_certificate("cert_x")
+        .send()
+        .await
+        .unwrap_err();
+    let api = e.api_error().unwrap();
+    assert!(api.typed.is_none(), "{api:?}");
+    assert_eq!(api.message(), Some("gone!"));
+    let raw: serde_json::Value = api.body_as().unwrap();
+    assert_eq!(raw["error"]["message"], "gone!");
+
+    // `?` into the plain `Error` and into `Box<dyn Error>`.
+    async fn plain(url: &str) -> generated_client::Result<()> {
+        builder(url)
+            .build()?
+            .get_certificate("cert_x")
+            .send()
+            .await?;
+        Ok(())
+    }
+    async fn boxed(url: &str) -> Result<(), Box<dyn std::error::Error>> {
+        builder(url)
+            .build()?
+            .get_certificate("cert_x")
+            .send()
+            .await?;
+        Ok(())
+    }
+    let e = plain(&full.base_url).await.unwrap_err();
+    assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+    let body: serde_json::Value = e.api_error().unwrap().body_as().unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    let e = boxed(&full.base_url).await.unwrap_err();
+    assert!(e.to_string().contains("No such certificate"), "{e}");
 }

@@ -56,40 +56,31 @@ fn stdout(output: &Output) -> String {
 }
 
 fn certificate(id: &str, name: &str, content: Option<&str>) -> Certificate {
-    Certificate {
-        object: CertificateObject::Certificate,
-        id: id.into(),
-        name: Some(name.into()),
-        created_at: 1_700_000_000,
-        certificate_details: CertificateDetails {
-            valid_at: Some(1_700_000_000),
-            expires_at: Some(1_800_000_000),
-            content: content.map(Into::into),
-        },
-        active: None,
-    }
+    let mut details = CertificateDetails::default();
+    details.valid_at = Some(1_700_000_000);
+    details.expires_at = Some(1_800_000_000);
+    details.content = content.map(Into::into);
+    let mut cert = Certificate::new(CertificateObject::Certificate, id, 1_700_000_000, details);
+    cert.name = Some(name.into());
+    cert
 }
 
 fn org_cert(id: &str, active: bool) -> OrganizationCertificate {
-    OrganizationCertificate {
-        object: Default::default(),
-        id: id.into(),
-        name: Some(format!("name of {id}")),
-        created_at: 1,
-        certificate_details: Default::default(),
-        active,
-    }
+    let mut cert = OrganizationCertificate::new(id, 1, Default::default(), active);
+    cert.name = Some(format!("name of {id}"));
+    cert
 }
 
 fn project_cert(id: &str, active: bool) -> OrganizationProjectCertificate {
-    OrganizationProjectCertificate {
-        object: Default::default(),
-        id: id.into(),
-        name: None,
-        created_at: 1,
-        certificate_details: Default::default(),
-        active,
-    }
+    OrganizationProjectCertificate::new(id, 1, Default::default(), active)
+}
+
+/// A page of organization certificates, with its first and last ids.
+fn org_page(data: Vec<OrganizationCertificate>, has_more: bool) -> ListCertificatesResponse {
+    let mut page = ListCertificatesResponse::new(data, has_more);
+    page.first_id = page.data.first().map(|c| c.id.clone());
+    page.last_id = page.data.last().map(|c| c.id.clone());
+    page
 }
 
 #[tokio::test]
@@ -100,9 +91,10 @@ async fn upload_reads_the_pem_file() {
     std::fs::write(&file, pem).unwrap();
     let upload = mock
         .upload_certificate()
-        .body(&UploadCertificateRequest {
-            name: Some("Production".into()),
-            certificate: pem.into(),
+        .body(&{
+            let mut body = UploadCertificateRequest::new(pem);
+            body.name = Some("Production".into());
+            body
         })
         .returns(certificate("cert_new", "Production", None))
         .await;
@@ -131,43 +123,41 @@ async fn list_follows_every_page() {
     let second = mock
         .list_organization_certificates()
         .query("after", "cert_2")
-        .returns(ListCertificatesResponse {
-            object: Default::default(),
-            data: vec![org_cert("cert_3", true)],
-            first_id: Some("cert_3".into()),
-            last_id: Some("cert_3".into()),
-            has_more: false,
-        })
+        .returns(org_page(vec![org_cert("cert_3", true)], false))
         .await;
     let _first = mock
         .list_organization_certificates()
         .query("limit", "100")
-        .returns(ListCertificatesResponse {
-            object: Default::default(),
-            data: vec![org_cert("cert_1", true), org_cert("cert_2", false)],
-            first_id: Some("cert_1".into()),
-            last_id: Some("cert_2".into()),
-            has_more: true,
-        })
+        .returns(org_page(
+            vec![org_cert("cert_1", true), org_cert("cert_2", false)],
+            true,
+        ))
         .await;
     let out = stdout(&run(&mock, "list_certificates", &[]).await);
     assert_eq!(
         out,
         "cert_1\tname of cert_1\tactive\ncert_2\tname of cert_2\tinactive\n\
-         cert_3\tname of cert_3\tactive\n3 certificate(s)\n"
+         cert_3\tname of cert_3\tactive\n3 certificate(s)\n\
+         to go on from here later: --after cert_3\n"
     );
     assert_eq!(second.calls().await, 1);
+
+    // Resuming from a cursor asks for what follows it, and only that.
+    let out = stdout(&run(&mock, "list_certificates", &["--after", "cert_2"]).await);
+    assert_eq!(
+        out,
+        "cert_3\tname of cert_3\tactive\n1 certificate(s)\n\
+         to go on from here later: --after cert_3\n"
+    );
+    assert_eq!(second.calls().await, 2);
 
     let _project = mock
         .list_project_certificates()
         .project_id("proj_1")
-        .returns(ListProjectCertificatesResponse {
-            object: Default::default(),
-            data: vec![project_cert("cert_9", true)],
-            first_id: None,
-            last_id: None,
-            has_more: false,
-        })
+        .returns(ListProjectCertificatesResponse::new(
+            [project_cert("cert_9", true)],
+            false,
+        ))
         .await;
     let out = stdout(&run(&mock, "list_certificates", &["--project", "proj_1"]).await);
     assert_eq!(out, "cert_9\tunnamed\tactive\n1 certificate(s)\n");
@@ -204,10 +194,7 @@ async fn rename_and_delete() {
     let _delete = mock
         .delete_certificate()
         .certificate_id("cert_1")
-        .returns(DeleteCertificateResponse {
-            object: Default::default(),
-            id: "cert_1".into(),
-        })
+        .returns(DeleteCertificateResponse::new("cert_1"))
         .await;
     let out = stdout(&run(&mock, "delete_certificate", &["cert_1"]).await);
     assert_eq!(out, "deleted cert_1\n");
@@ -219,10 +206,10 @@ async fn activate_and_deactivate_for_the_organization_and_a_project() {
     let activate = mock
         .activate_organization_certificates()
         .body(&serde_json::json!({"certificate_ids": ["cert_1", "cert_2"]}))
-        .returns(OrganizationCertificateActivationResponse {
-            object: Default::default(),
-            data: vec![org_cert("cert_1", true), org_cert("cert_2", true)],
-        })
+        .returns(OrganizationCertificateActivationResponse::new([
+            org_cert("cert_1", true),
+            org_cert("cert_2", true),
+        ]))
         .await;
     let out = stdout(
         &run(
@@ -241,10 +228,9 @@ async fn activate_and_deactivate_for_the_organization_and_a_project() {
     let deactivate = mock
         .deactivate_project_certificates()
         .project_id("proj_1")
-        .returns(OrganizationProjectCertificateDeactivationResponse {
-            object: Default::default(),
-            data: vec![project_cert("cert_1", false)],
-        })
+        .returns(OrganizationProjectCertificateDeactivationResponse::new([
+            project_cert("cert_1", false),
+        ]))
         .await;
     let out = stdout(
         &run(

@@ -9,19 +9,15 @@ use generated_client::models::{
 };
 use generated_client::{Client, Error};
 
+/// Models are `#[non_exhaustive]`: built with `new` (the required fields) or `default()`,
+/// then their optional fields set.
 fn certificate(id: &str, name: &str) -> Certificate {
-    Certificate {
-        object: CertificateObject::Certificate,
-        id: id.into(),
-        name: Some(name.into()),
-        created_at: 1_700_000_000,
-        certificate_details: CertificateDetails {
-            valid_at: Some(1_700_000_000),
-            expires_at: Some(1_800_000_000),
-            content: None,
-        },
-        active: None,
-    }
+    let mut details = CertificateDetails::default();
+    details.valid_at = Some(1_700_000_000);
+    details.expires_at = Some(1_800_000_000);
+    let mut cert = Certificate::new(CertificateObject::Certificate, id, 1_700_000_000, details);
+    cert.name = Some(name.into());
+    cert
 }
 
 /// The kind of function a user wants to test: it only sees a `Client`.
@@ -48,14 +44,14 @@ async fn rename_all(client: &Client, prefix: &str) -> generated_client::Result<V
 }
 
 fn listed(id: &str, name: &str) -> OrganizationCertificate {
-    OrganizationCertificate {
-        object: OrganizationCertificateObject::OrganizationCertificate,
-        id: id.into(),
-        name: Some(name.into()),
-        created_at: 1,
-        certificate_details: Default::default(),
-        active: true,
-    }
+    let mut cert = OrganizationCertificate::new(id, 1, Default::default(), true);
+    cert.name = Some(name.into());
+    // The constant `object` is filled in.
+    assert_eq!(
+        cert.object,
+        OrganizationCertificateObject::OrganizationCertificate
+    );
+    cert
 }
 
 #[tokio::test]
@@ -64,19 +60,23 @@ async fn typed_expectations_answer_and_count_calls() {
     let list = mock
         .list_organization_certificates()
         .times(1)
-        .returns(ListCertificatesResponse {
-            object: Default::default(),
-            data: vec![listed("cert_1", "a"), listed("cert_2", "b")],
-            first_id: Some("cert_1".into()),
-            last_id: Some("cert_2".into()),
-            has_more: false,
+        .returns({
+            let mut page = ListCertificatesResponse::new(
+                [listed("cert_1", "a"), listed("cert_2", "b")],
+                false,
+            );
+            page.first_id = Some("cert_1".into());
+            page.last_id = Some("cert_2".into());
+            page
         })
         .await;
     let first = mock
         .modify_certificate()
         .certificate_id("cert_1")
-        .body(&ModifyCertificateRequest {
-            name: Some("prod-a".into()),
+        .body(&{
+            let mut body = ModifyCertificateRequest::default();
+            body.name = Some("prod-a".into());
+            body
         })
         .returns(certificate("cert_1", "prod-a"))
         .await;
@@ -135,10 +135,7 @@ async fn path_matchers_compare_encoded_segments() {
     let expectation = mock
         .delete_certificate()
         .certificate_id("a/b?c")
-        .returns(DeleteCertificateResponse {
-            object: Default::default(),
-            id: "a/b?c".into(),
-        })
+        .returns(DeleteCertificateResponse::new("a/b?c"))
         .await;
     let deleted = mock
         .client()
@@ -200,10 +197,7 @@ async fn an_unmet_call_count_fails_the_test() {
     let _guard = mock
         .delete_certificate()
         .times(1)
-        .returns(DeleteCertificateResponse {
-            object: Default::default(),
-            id: "x".into(),
-        })
+        .returns(DeleteCertificateResponse::new("x"))
         .await;
     // Never called: dropping the guard at the end of the test panics.
 }

@@ -32,11 +32,12 @@ struct Wire {
 /// Starts a mock server that answers any request with `200` and `response`, runs `call` with
 /// a client pointed at it, checks that exactly one request arrived and that it matches
 /// `wire` (plus the headers every request carries), and returns what the call returned.
-async fn exchange<T, F, Fut>(wire: Wire, response: Value, call: F) -> T
+async fn exchange<T, E, F, Fut>(wire: Wire, response: Value, call: F) -> T
 where
     F: FnOnce(Client) -> Fut,
-    Fut: Future<Output = generated_client::Result<T>>,
+    Fut: Future<Output = Result<T, generated_client::Error<E>>>,
     T: Debug,
+    E: Debug,
 {
     let server = MockServer::start().await;
     Mock::given(any())

@@ -106,44 +106,66 @@ async fn empty_and_dot_path_parameters_are_refused_without_a_request() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let mut errors = Vec::new();
+    let mut errors: Vec<Error> = Vec::new();
     for id in ["", ".", ".."] {
-        errors.push(client.get_certificate(id).send().await.unwrap_err());
+        errors.push(
+            client
+                .get_certificate(id)
+                .send()
+                .await
+                .unwrap_err()
+                .into_untyped(),
+        );
         errors.push(
             client
                 .modify_certificate(id)
                 .name("x")
                 .send()
                 .await
-                .unwrap_err(),
+                .unwrap_err()
+                .into_untyped(),
         );
-        errors.push(client.delete_certificate(id).send().await.unwrap_err());
+        errors.push(
+            client
+                .delete_certificate(id)
+                .send()
+                .await
+                .unwrap_err()
+                .into_untyped(),
+        );
         errors.push(
             client
                 .list_project_certificates(id)
                 .send()
                 .await
-                .unwrap_err(),
+                .unwrap_err()
+                .into_untyped(),
         );
         errors.push(
             client
                 .activate_project_certificates(id, ["c"])
                 .send()
                 .await
-                .unwrap_err(),
+                .unwrap_err()
+                .into_untyped(),
         );
         errors.push(
             client
                 .deactivate_project_certificates(id, ["c"])
                 .send()
                 .await
-                .unwrap_err(),
+                .unwrap_err()
+                .into_untyped(),
         );
         // Streams refuse as well, with one error.
         let stream = client.list_project_certificates(id).into_stream();
         let items: Vec<_> = stream.collect().await;
         assert_eq!(items.len(), 1, "{id:?}");
-        errors.extend(items.into_iter().map(|item| item.unwrap_err()));
+        errors.extend(
+            items
+                .into_iter()
+                .map(|item| item.unwrap_err().into_untyped()),
+        );
     }
     for err in &errors {
         assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");

@@ -10,6 +10,16 @@ use std::time::Duration;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The error of a call, checked (with its typed body) before it becomes a plain `Error`.
+fn typed<T: std::fmt::Debug, E: std::fmt::Debug + 'static>(
+    what: &str,
+    result: Result<T, Error<E>>,
+) -> Error {
+    let err = result.unwrap_err();
+    assert_no_key_in_chain(&err, what);
+    err.into_untyped()
+}
+
 #[tokio::test]
 async fn the_api_key_never_appears_in_debug_display_or_sources() {
     let mut errors: Vec<(&str, Error)> = Vec::new();
@@ -76,12 +86,25 @@ async fn the_api_key_never_appears_in_debug_display_or_sources() {
         ("decode error", "decode"),
         ("timeout", "slow"),
     ] {
-        errors.push((what, client.get_certificate(id).send().await.unwrap_err()));
+        errors.push((what, typed(what, client.get_certificate(id).send().await)));
     }
     errors.push((
         "decode error of a missing field",
-        client.get_certificate("variant").send().await.unwrap_err(),
+        typed(
+            "decode error of a missing field",
+            client.get_certificate("variant").send().await,
+        ),
     ));
+    // The JSON body decoded into the operation's error model: the key is not in it.
+    let typed_body = client
+        .get_certificate("json")
+        .send()
+        .await
+        .unwrap_err()
+        .api_error()
+        .and_then(|a| a.typed.clone())
+        .expect("the error model");
+    assert_eq!(typed_body.error.param.as_deref(), Some("[redacted]"));
     assert!(matches!(errors[0].1, Error::Api(_)), "{:?}", errors[0].1);
     assert!(matches!(errors[1].1, Error::Api(_)), "{:?}", errors[1].1);
     assert!(
@@ -100,11 +123,17 @@ async fn the_api_key_never_appears_in_debug_display_or_sources() {
             .list_organization_certificates()
             .send()
             .await
-            .unwrap_err(),
+            .unwrap_err()
+            .into(),
     ));
     errors.push((
         "invalid input",
-        client.get_certificate("..").send().await.unwrap_err(),
+        client
+            .get_certificate("..")
+            .send()
+            .await
+            .unwrap_err()
+            .into(),
     ));
     errors.push((
         "key that cannot be a header",

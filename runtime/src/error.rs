@@ -9,12 +9,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong with a call. Messages are one line, say what happened and
 /// what to do, and never contain the API key.
+///
+/// `E` is the error model the operation declares (its 4XX/5XX/`default` response schema),
+/// decoded into [`ApiError::typed`]; [`NoErrorBody`] for operations that declare none. Every
+/// `Error<E>` converts into the plain `Error` (`?` in a function returning
+/// `Result<T, Error>`, or [`Error::into_untyped`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<E = NoErrorBody> {
     /// The API answered with an error status (after any retries).
     #[error("{0}")]
-    Api(Box<ApiError>),
+    Api(Box<ApiError<E>>),
 
     /// An attempt got no response within its timeout, and no other attempt followed it
     /// (see the crate docs on retries).
@@ -164,7 +169,120 @@ fn request_id_text(request_id: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// The error model of an operation that declares none: [`ApiError::typed`] is always
+/// `None` (read the body with [`ApiError::body_as`] or [`ApiError::body`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoErrorBody {}
+
+/// What an error status's body can be decoded into: any `Deserialize` model, or
+/// [`NoErrorBody`].
+pub trait ErrorBody: Sized + fmt::Debug + Send + Sync + 'static {
+    /// The body decoded, or `None` when it does not match.
+    fn decode(body: &[u8]) -> Option<Self>;
+}
+
+impl<T: serde::de::DeserializeOwned + fmt::Debug + Send + Sync + 'static> ErrorBody for T {
+    fn decode(body: &[u8]) -> Option<Self> {
+        serde_json::from_slice(body).ok()
+    }
+}
+
+impl ErrorBody for NoErrorBody {
+    fn decode(_: &[u8]) -> Option<Self> {
+        None
+    }
+}
+
+/// `?` from an operation's typed error into the plain `Error` (the typed body is dropped;
+/// the raw body stays readable with [`ApiError::body_as`]).
+impl<E: serde::de::DeserializeOwned + fmt::Debug + Send + Sync + 'static> From<Error<E>> for Error {
+    fn from(error: Error<E>) -> Self {
+        error.into_untyped()
+    }
+}
+
 impl Error {
+    /// This error as the error of an operation with the error model `E` (an API error
+    /// carries no typed body).
+    pub(crate) fn typed<E>(self) -> Error<E> {
+        self.map_api(|e| e.with_typed(None))
+    }
+}
+
+impl<E> Error<E> {
+    /// This error without its typed body: the plain `Error` (what `?` does into a function
+    /// returning `Result<T, Error>`).
+    pub fn into_untyped(self) -> Error {
+        self.map_api(|e| e.with_typed(None))
+    }
+
+    fn map_api<F>(self, f: impl FnOnce(ApiError<E>) -> ApiError<F>) -> Error<F> {
+        match self {
+            Error::Api(e) => Error::Api(Box::new(f(*e))),
+            Error::Timeout {
+                operation,
+                timeout,
+                attempts,
+            } => Error::Timeout {
+                operation,
+                timeout,
+                attempts,
+            },
+            Error::Deadline {
+                operation,
+                deadline,
+                attempts,
+            } => Error::Deadline {
+                operation,
+                deadline,
+                attempts,
+            },
+            Error::Connection {
+                operation,
+                host,
+                message,
+                attempts,
+                source,
+            } => Error::Connection {
+                operation,
+                host,
+                message,
+                attempts,
+                source,
+            },
+            Error::Body {
+                operation,
+                status,
+                request_id,
+                attempts,
+                source,
+            } => Error::Body {
+                operation,
+                status,
+                request_id,
+                attempts,
+                source,
+            },
+            Error::Decode {
+                operation,
+                status,
+                request_id,
+                excerpt,
+                attempts,
+                source,
+            } => Error::Decode {
+                operation,
+                status,
+                request_id,
+                excerpt,
+                attempts,
+                source,
+            },
+            Error::InvalidInput { message } => Error::InvalidInput { message },
+            Error::Config { message } => Error::Config { message },
+        }
+    }
+
     /// The HTTP status of the response, when one arrived (API, body and decode errors).
     /// `StatusCode` is re-exported by the client crate; `.as_u16()` gives the number.
     pub fn status(&self) -> Option<StatusCode> {
@@ -202,7 +320,7 @@ impl Error {
     }
 
     /// The API error, when the API answered with an error status.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> Option<&ApiError<E>> {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
@@ -271,7 +389,9 @@ impl Error {
     pub fn is_config(&self) -> bool {
         matches!(self, Error::Config { .. })
     }
+}
 
+impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
@@ -289,10 +409,11 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 
-/// An error status from the API, with whatever the response said about it.
+/// An error status from the API, with whatever the response said about it. `E` is the
+/// error model the operation declares ([`NoErrorBody`] when none).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct ApiError<E = NoErrorBody> {
     /// The operationId of the call.
     pub operation: &'static str,
     /// The response status.
@@ -307,6 +428,10 @@ pub struct ApiError {
     pub excerpt: Option<String>,
     /// How many attempts were made.
     pub attempts: u32,
+    /// The body decoded as the error model the operation declares, when it declares one
+    /// and the body matches it (a body that does not keeps only the raw bytes and the
+    /// excerpt).
+    pub typed: Option<E>,
     /// The whole body, with the API key removed; read it with [`ApiError::body_as`].
     pub(crate) raw: RawBody,
 }
@@ -358,7 +483,21 @@ fn code_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
     })
 }
 
-impl ApiError {
+impl<E> ApiError<E> {
+    /// The same error with another typed body.
+    pub(crate) fn with_typed<F>(self, typed: Option<F>) -> ApiError<F> {
+        ApiError {
+            operation: self.operation,
+            status: self.status,
+            request_id: self.request_id,
+            body: self.body,
+            excerpt: self.excerpt,
+            attempts: self.attempts,
+            typed,
+            raw: self.raw,
+        }
+    }
+
     /// The whole response body (with the API key, should the server echo it, replaced).
     pub fn body_bytes(&self) -> &[u8] {
         &self.raw.0
@@ -392,9 +531,9 @@ impl ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
 
-impl fmt::Display for ApiError {
+impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
         match (&self.body, &self.excerpt) {
@@ -480,7 +619,7 @@ mod tests {
 
     #[test]
     fn api_error_display_is_one_actionable_line() {
-        let e = ApiError {
+        let e: ApiError = ApiError {
             operation: "getCertificate",
             status: StatusCode::NOT_FOUND,
             request_id: Some("req_1".into()),
@@ -492,6 +631,7 @@ mod tests {
             }),
             excerpt: None,
             attempts: 1,
+            typed: None,
             raw: RawBody::default(),
         };
         assert_eq!(

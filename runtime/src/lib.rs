@@ -46,6 +46,16 @@
 //! any call its own key with [`RequestOptions::idempotency_key`] (sent in
 //! `Idempotency-Key` when the API declares no header).
 //!
+//! # Typed errors
+//!
+//! An operation whose error responses (4XX, 5XX, `default`) declare a JSON schema fails
+//! with `Error<ThatModel>`: [`ApiError::typed`] holds the body decoded as that model when
+//! it matches (the raw body, the excerpt and [`ApiError::body_as`] stay available when it
+//! does not). Several schemas make one enum of them (`ProblemOrFault`), shared by the
+//! operations that declare the same ones. Operations that declare none fail with the plain
+//! `Error` (`Error<NoErrorBody>`). `?` converts any `Error<E>` into the plain `Error` and
+//! into `Box<dyn std::error::Error>`; [`Error::into_untyped`] does it by hand.
+//!
 //! # Per-call options
 //!
 //! Every request builder has `.with_options(`[`RequestOptions`]`)`: a timeout per attempt,
@@ -85,10 +95,11 @@ pub mod webhooks;
 
 pub use auth::{BoxError, ClientCredentials, TokenSource};
 pub use bytes::Bytes;
-pub use error::{ApiError, ApiErrorBody, Error, Result};
+pub use error::{ApiError, ApiErrorBody, Error, ErrorBody, NoErrorBody, Result};
 pub use file::FileUpload;
 pub use futures_core::Stream;
 pub use options::RequestOptions;
+pub use pagination::Page;
 pub use request::ApiResponse;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
@@ -105,6 +116,8 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// pagination. Not part of the supported API; it changes with the generator.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::ItemStream;
+    pub use crate::Page;
     pub use crate::auth::{KeyLocation, Requirement, SchemeKind, SecurityScheme};
     pub use crate::builder::TransportBuilder;
     pub use crate::client::{ApiInfo, Transport};
@@ -116,12 +129,10 @@ pub mod __private {
     pub use crate::mock::json_body;
     #[cfg(feature = "multipart")]
     pub use crate::multipart::Multipart;
-    pub use crate::pagination::{Page, Paginated, paginate};
+    pub use crate::pagination::{PageParts, Paginated, paginate, paginate_pages};
     pub use crate::request::{ParamValue, Request, encode_path, json_text, method, plain_text};
     pub use crate::streams::{Framing, encode_items};
-    pub use crate::{
-        ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, ItemStream, Result, Stream,
-    };
+    pub use crate::{ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload, Result, Stream};
     pub use crate::{request_builder, string_enum};
     pub use reqwest::{self, Method};
     pub use serde;

@@ -285,11 +285,15 @@ macro_rules! string_enum {
 
 /// What every request builder shares: `.with_options(…)`, and `.await` on the builder as a
 /// shorthand for `.send().await`. The builder must have a `client` field (the generated
-/// crate's `Client`).
+/// crate's `Client`). `request_builder!(Builder => Output)` for an operation without an
+/// error model, `request_builder!(Builder => Output, ErrorModel)` for one with.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! request_builder {
     ($builder:ty => $output:ty) => {
+        $crate::request_builder!($builder => $output, $crate::NoErrorBody);
+    };
+    ($builder:ty => $output:ty, $error:ty) => {
         impl $builder {
             /// Settings for this call over the client's: timeout per attempt, deadline of
             /// the whole call, retries, extra headers and query parameters, idempotency
@@ -302,7 +306,7 @@ macro_rules! request_builder {
         }
 
         impl ::core::future::IntoFuture for $builder {
-            type Output = $crate::Result<$output>;
+            type Output = $crate::Result<$output, $crate::Error<$error>>;
             type IntoFuture = $crate::BoxFuture<Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {

@@ -211,38 +211,46 @@ impl Request {
     /// as repeated pairs, objects in brackets (`name[key]=value`).
     pub fn form(&mut self, body: &impl serde::Serialize) -> Result<()> {
         let value = self.to_json(body)?;
-        let mut encoded = String::new();
-        if let serde_json::Value::Object(map) = value {
-            for (key, v) in map {
-                let mut pairs = Vec::new();
-                match &v {
-                    serde_json::Value::Array(items)
-                        if items.iter().all(|i| !i.is_object() && !i.is_array()) =>
-                    {
-                        pairs.extend(
-                            items
-                                .iter()
-                                .flat_map(scalar_texts)
-                                .map(|t| (key.clone(), t)),
-                        );
-                    }
-                    _ => flatten_brackets(key.clone(), &v, &mut pairs),
-                }
-                for (k, text) in pairs {
-                    if !encoded.is_empty() {
-                        encoded.push('&');
-                    }
-                    encoded.extend(utf8_percent_encode(&k, QUERY_COMPONENT));
-                    encoded.push('=');
-                    encoded.extend(utf8_percent_encode(&text, QUERY_COMPONENT));
-                }
-            }
-        }
         self.body = Some((
             HeaderValue::from_static("application/x-www-form-urlencoded"),
-            Bytes::from(encoded),
+            Bytes::from(form_encoded(&value)),
         ));
         Ok(())
+    }
+
+    /// Appends text that is the whole query string, or a part of it of its own (OpenAPI
+    /// 3.2's `in: querystring`), percent-encoded; nothing for `None`.
+    pub fn query_string(&mut self, value: &(impl ParamValue + ?Sized)) {
+        if let Some(text) = joined(value) {
+            self.append_query(&utf8_percent_encode(&text, QUERY_COMPONENT).to_string());
+        }
+    }
+
+    /// The query string as `application/x-www-form-urlencoded` writes an object (as
+    /// [`Request::form`] writes a body); nothing for `None`.
+    pub fn query_string_form(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        let value = self.to_json(value)?;
+        self.append_query(&form_encoded(&value));
+        Ok(())
+    }
+
+    /// The query string as a value's JSON text, percent-encoded; nothing for `None`.
+    pub fn query_string_json(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        let value = self.to_json(value)?;
+        if !value.is_null() {
+            self.query_string(&value.to_string());
+        }
+        Ok(())
+    }
+
+    fn append_query(&mut self, encoded: &str) {
+        if encoded.is_empty() {
+            return;
+        }
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.push_str(encoded);
     }
 
     /// Sets a `multipart/form-data` body.
@@ -257,6 +265,18 @@ impl Request {
     /// Sets a body of raw bytes with its media type.
     pub fn raw(&mut self, content_type: &'static str, body: Bytes) {
         self.body = Some((HeaderValue::from_static(content_type), body));
+    }
+
+    /// This request, asking for a `text/event-stream` response.
+    pub fn event_stream(mut self) -> Self {
+        self.accept_event_stream();
+        self
+    }
+
+    /// Asks for a response of media type `media` (`Accept`).
+    pub fn accept(&mut self, media: &'static str) {
+        self.headers
+            .push((reqwest::header::ACCEPT, HeaderValue::from_static(media)));
     }
 
     /// Asks for a `text/event-stream` response.
@@ -275,6 +295,40 @@ impl Request {
         }
         self.header(name, &value.to_string())
     }
+}
+
+/// An object as `application/x-www-form-urlencoded` pairs: each field as `name=value`, lists
+/// of scalars as repeated pairs, objects in brackets (`name[key]=value`); empty for
+/// anything but an object.
+fn form_encoded(value: &serde_json::Value) -> String {
+    let mut encoded = String::new();
+    if let serde_json::Value::Object(map) = value {
+        for (key, v) in map {
+            let mut pairs = Vec::new();
+            match v {
+                serde_json::Value::Array(items)
+                    if items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+                {
+                    pairs.extend(
+                        items
+                            .iter()
+                            .flat_map(scalar_texts)
+                            .map(|t| (key.clone(), t)),
+                    );
+                }
+                _ => flatten_brackets(key.clone(), v, &mut pairs),
+            }
+            for (k, text) in pairs {
+                if !encoded.is_empty() {
+                    encoded.push('&');
+                }
+                encoded.extend(utf8_percent_encode(&k, QUERY_COMPONENT));
+                encoded.push('=');
+                encoded.extend(utf8_percent_encode(&text, QUERY_COMPONENT));
+            }
+        }
+    }
+    encoded
 }
 
 /// The texts of a scalar (or of each scalar item of a list); `null` gives none, objects
@@ -553,6 +607,23 @@ mod tests {
         r.cookie("session", "a;b");
         r.cookie("theme", &Some("dark".to_owned()));
         assert_eq!(r.cookie_header().unwrap(), "session=a%3Bb; theme=dark");
+    }
+
+    #[test]
+    fn whole_query_strings() {
+        let mut r = Request::new(Method::GET, "op", "/x", "/x".into());
+        r.query_string_form(&serde_json::json!({"q": "a b&c", "tags": ["x", "y"], "none": null}))
+            .unwrap();
+        assert_eq!(r.query, "q=a%20b%26c&tags=x&tags=y");
+        let mut r = Request::new(Method::GET, "op", "/x", "/x".into());
+        r.query("fixed", "1");
+        r.query_string("$.a[?(@.b=='c')]");
+        assert_eq!(r.query, "fixed=1&%24.a[%3F%28%40.b%3D%3D%27c%27%29]");
+        let mut r = Request::new(Method::GET, "op", "/x", "/x".into());
+        r.query_string_json(&serde_json::json!({"a": 1})).unwrap();
+        r.query_string_json(&None::<i32>).unwrap();
+        r.query_string(&None::<String>);
+        assert_eq!(r.query, "%7B%22a%22%3A1%7D");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! responses and errors.
 
 use super::client::Transport;
-use super::error::{ApiError, ApiErrorBody, excerpt};
+use super::error::{ApiError, ApiErrorBody, ErrorBody, excerpt};
 use super::options::{RequestOptions, idempotent, new_idempotency_key};
 use super::request::{ApiResponse, Request};
 use super::retry::{CallPolicy, Failure};
@@ -18,22 +18,27 @@ use std::time::Duration;
 const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 impl Transport {
+    // Every `execute_*` takes the request as built (building it may have failed) and fails
+    // with the operation's error type: `E` is the model its error responses decode into
+    // (`NoErrorBody` when it declares none).
+
     /// Sends a request and decodes a JSON success body.
-    pub async fn execute_json<T: serde::de::DeserializeOwned>(
+    pub async fn execute_json<T: serde::de::DeserializeOwned, E: ErrorBody>(
         &self,
-        request: Request,
-    ) -> Result<ApiResponse<T>> {
+        request: Result<Request>,
+    ) -> Result<ApiResponse<T>, Error<E>> {
         self.execute_decode(request, |_, body| serde_json::from_slice(body))
             .await
     }
 
     /// Sends a request and decodes the success body with `decode(status, body)` (for
     /// operations whose statuses have different bodies).
-    pub async fn execute_decode<T>(
+    pub async fn execute_decode<T, E: ErrorBody>(
         &self,
-        request: Request,
+        request: Result<Request>,
         decode: fn(u16, &[u8]) -> serde_json::Result<T>,
-    ) -> Result<ApiResponse<T>> {
+    ) -> Result<ApiResponse<T>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
         let (status, headers, body, attempts) = self.send(&request).await?;
         match decode(status.as_u16(), &body) {
             Ok(data) => Ok(ApiResponse::new(status, headers, data)),
@@ -49,13 +54,21 @@ impl Transport {
     }
 
     /// Sends a request whose success has no body.
-    pub async fn execute_empty(&self, request: Request) -> Result<ApiResponse<()>> {
+    pub async fn execute_empty<E: ErrorBody>(
+        &self,
+        request: Result<Request>,
+    ) -> Result<ApiResponse<()>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
         let (status, headers, _, _) = self.send(&request).await?;
         Ok(ApiResponse::new(status, headers, ()))
     }
 
     /// Sends a request whose success body is text.
-    pub async fn execute_text(&self, request: Request) -> Result<ApiResponse<String>> {
+    pub async fn execute_text<E: ErrorBody>(
+        &self,
+        request: Result<Request>,
+    ) -> Result<ApiResponse<String>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
         let (status, headers, body, _) = self.send(&request).await?;
         Ok(ApiResponse::new(
             status,
@@ -65,7 +78,11 @@ impl Transport {
     }
 
     /// Sends a request whose success body is bytes (audio, images, files…).
-    pub async fn execute_bytes(&self, request: Request) -> Result<ApiResponse<Bytes>> {
+    pub async fn execute_bytes<E: ErrorBody>(
+        &self,
+        request: Result<Request>,
+    ) -> Result<ApiResponse<Bytes>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
         let (status, headers, body, _) = self.send(&request).await?;
         Ok(ApiResponse::new(status, headers, body))
     }
@@ -73,12 +90,19 @@ impl Transport {
     /// Sends a request and returns the success body as a stream of chunks, as they arrive
     /// (`text/event-stream`). Errors are retried as usual until the stream starts; a
     /// stream cut short ends with [`Error::Body`].
-    pub async fn execute_stream(&self, request: Request) -> Result<ApiResponse<ByteStream>> {
+    pub async fn execute_stream<E: ErrorBody>(
+        &self,
+        request: Result<Request>,
+    ) -> Result<ApiResponse<ByteStream>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
         Ok(self.stream(request).await?.0)
     }
 
     /// [`Transport::execute_stream`], and how many attempts it took.
-    async fn stream(&self, request: Request) -> Result<(ApiResponse<ByteStream>, u32)> {
+    async fn stream<E: ErrorBody>(
+        &self,
+        request: Request,
+    ) -> Result<(ApiResponse<ByteStream>, u32), Error<E>> {
         let (response, attempts) = match self.attempts(&request, true).await? {
             Received::Stream(response, attempts) => (response, attempts),
             Received::Body(..) => unreachable!("streaming attempts return the response unread"),
@@ -116,11 +140,12 @@ impl Transport {
     /// Sends a request and returns the success body as a stream of decoded items, split as
     /// `framing` says (OpenAPI 3.2's sequential media types). Errors are retried as usual
     /// until the stream starts.
-    pub async fn execute_items<T: serde::de::DeserializeOwned>(
+    pub async fn execute_items<T: serde::de::DeserializeOwned, E: ErrorBody>(
         &self,
-        request: Request,
+        request: Result<Request>,
         framing: crate::streams::Framing,
-    ) -> Result<ApiResponse<crate::streams::ItemStream<T>>> {
+    ) -> Result<ApiResponse<crate::streams::ItemStream<T>>, Error<E>> {
+        let request = request.map_err(Error::typed)?;
         let operation = request.operation;
         let (response, attempts) = self.stream(request).await?;
         let (status, headers) = (response.status(), response.headers().clone());
@@ -138,7 +163,10 @@ impl Transport {
 
     /// Sends with retries; returns the status, headers and body of a success, and how
     /// many attempts it took.
-    async fn send(&self, request: &Request) -> Result<(StatusCode, HeaderMap, Bytes, u32)> {
+    async fn send<E: ErrorBody>(
+        &self,
+        request: &Request,
+    ) -> Result<(StatusCode, HeaderMap, Bytes, u32), Error<E>> {
         match self.attempts(request, false).await? {
             Received::Body(status, headers, body, attempts) => {
                 Ok((status, headers, body, attempts))
@@ -149,7 +177,11 @@ impl Transport {
 
     /// The attempt loop: sends, retries what is worth retrying, and returns the success
     /// (with its body read, or unread when `stream` is set).
-    async fn attempts(&self, request: &Request, stream: bool) -> Result<Received> {
+    async fn attempts<E: ErrorBody>(
+        &self,
+        request: &Request,
+        stream: bool,
+    ) -> Result<Received, Error<E>> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument as _;
@@ -196,7 +228,11 @@ impl Transport {
     }
 
     /// The attempts, stopped (the one in flight cancelled) when the call's deadline passes.
-    async fn attempts_within_deadline(&self, request: &Request, stream: bool) -> Result<Received> {
+    async fn attempts_within_deadline<E: ErrorBody>(
+        &self,
+        request: &Request,
+        stream: bool,
+    ) -> Result<Received, Error<E>> {
         let mut attempts = 0;
         let Some(deadline) = self.options.as_ref().and_then(|o| o.deadline) else {
             return self.attempts_untimed(request, stream, &mut attempts).await;
@@ -214,16 +250,16 @@ impl Transport {
     }
 
     /// The attempt loop proper; `attempts` counts the attempts started.
-    async fn attempts_untimed(
+    async fn attempts_untimed<E: ErrorBody>(
         &self,
         request: &Request,
         stream: bool,
         attempts: &mut u32,
-    ) -> Result<Received> {
+    ) -> Result<Received, Error<E>> {
         let inner = &*self.inner;
         let options = self.options.as_deref();
         let timeout = options.and_then(|o| o.timeout).unwrap_or(inner.timeout);
-        let call_headers = self.call_headers(request, options)?;
+        let call_headers = self.call_headers(request, options).map_err(Error::typed)?;
         let policy = CallPolicy {
             max_retries: options
                 .and_then(|o| o.max_retries)
@@ -231,8 +267,11 @@ impl Transport {
             may_resend: idempotent(&request.method)
                 || call_headers.contains_key(self.idempotency_header()),
         };
-        let auth = self.authenticate(request.operation).await?;
-        let url = auth.url(self.url(request, options)?);
+        let auth = self
+            .authenticate(request.operation)
+            .await
+            .map_err(Error::typed)?;
+        let url = auth.url(self.url(request, options).map_err(Error::typed)?);
         let cookie = auth.cookie(request.cookie_header());
         let mut url = Some(url);
         loop {
@@ -340,7 +379,8 @@ impl Transport {
                     };
                     (
                         self.retry_delay(policy, attempt, failure),
-                        self.transport_error(request.operation, e, attempt, timeout),
+                        self.transport_error(request.operation, e, attempt, timeout)
+                            .typed(),
                     )
                 }
             };
@@ -452,14 +492,14 @@ impl Transport {
         Ok(url)
     }
 
-    fn api_error(
+    fn api_error<E: ErrorBody>(
         &self,
         request: &Request,
         status: StatusCode,
         headers: &HeaderMap,
         body: &Bytes,
         attempts: u32,
-    ) -> Error {
+    ) -> Error<E> {
         #[derive(serde::Deserialize)]
         struct Envelope {
             error: ApiErrorBody,
@@ -484,6 +524,8 @@ impl Transport {
             Some(_) => None,
             None => Some(excerpt(body, secret)),
         };
+        // Decoded from the body with the key removed, as everything else the error keeps.
+        let raw = super::error::RawBody::redacted(body, secret);
         Error::Api(Box::new(ApiError {
             operation: request.operation,
             status,
@@ -491,7 +533,8 @@ impl Transport {
             body: decoded,
             excerpt,
             attempts,
-            raw: super::error::RawBody::redacted(body, secret),
+            typed: E::decode(&raw.0),
+            raw,
         }))
     }
 
@@ -714,7 +757,9 @@ mod tests {
         let t = transport(&KEYED_API, &base_url);
         let mut post = request(Method::POST);
         post.json(&serde_json::json!({"a": 1})).unwrap();
-        t.execute_empty(post).await.unwrap();
+        t.execute_empty::<crate::NoErrorBody>(Ok(post))
+            .await
+            .unwrap();
         let heads = heads.lock().unwrap().clone();
         assert_eq!(heads.len(), 2, "{heads:?}");
         let keys: Vec<&str> = heads

@@ -10,7 +10,7 @@ use std::path::Path;
 /// - Which traits are internal, so that their impls are not public API: those of the
 ///   runtime, which generated code reaches through `apigen_runtime::__private` (the
 ///   convention for `#[doc(hidden)] pub` items), or reached through the client crate's own
-///   `crate::runtime` module when the runtime was one (`DecodeMap`, `Page`, `Paginated`, …,
+///   `crate::runtime` module when the runtime was one (`DecodeMap`, `PageParts`, `Paginated`, …,
 ///   `pub(crate)` there); except `MockOperation`, which the client's `mock` module
 ///   re-exports.
 /// - Which paths name the same items: the runtime's items were `crate::runtime::X` and are
@@ -52,6 +52,7 @@ pub const PRIVATE_REEXPORTS: &[&str] = &[
     "Error",
     "FileUpload",
     "ItemStream",
+    "Page",
     "Result",
     "Stream",
     "request_builder",

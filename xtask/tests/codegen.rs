@@ -361,23 +361,20 @@ fn spec_examples_become_round_trip_tests() {
     assert!(stdout.contains("1 failed"), "{stdout}");
 }
 
-/// Webhook deliveries signed with known secrets, tampered with, replayed, from the future,
-/// signed with rotated secrets and of unknown types, through `webhooks::unwrap` of the crate
-/// generated from the webhooks fixture (`tests/webhooks/deliveries.rs`, run in that crate).
-#[test]
-fn webhook_deliveries_through_unwrap() {
-    let root = workspace_root();
-    let dir = scratch("webhooks").join("batches");
-    generate_crate(
-        &root,
-        &root.join("codegen/tests/fixtures/webhooks.yaml"),
-        &dir,
-        "batches",
-    )
-    .unwrap();
+/// Generates `spec` as the crate `name` into `dir`, copies `program` (a file of
+/// `xtask/tests/webhooks/`) into its `tests/` and runs it with only the `webhooks` feature;
+/// the test output.
+fn run_webhook_deliveries(
+    root: &Path,
+    spec: &Path,
+    dir: &Path,
+    name: &str,
+    program: &str,
+) -> String {
+    generate_crate(root, spec, dir, name).unwrap();
     std::fs::create_dir_all(dir.join("tests")).unwrap();
     std::fs::copy(
-        root.join("xtask/tests/webhooks/deliveries.rs"),
+        root.join("xtask/tests/webhooks").join(program),
         dir.join("tests/deliveries.rs"),
     )
     .unwrap();
@@ -398,13 +395,59 @@ fn webhook_deliveries_through_unwrap() {
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    stdout
+}
+
+/// Webhook deliveries signed with known secrets, tampered with, replayed, from the future,
+/// signed with rotated secrets and of unknown types, through `webhooks::unwrap` of the crate
+/// generated from the webhooks fixture (`tests/webhooks/deliveries.rs`, run in that crate).
+#[test]
+fn webhook_deliveries_through_unwrap() {
+    let root = workspace_root();
+    let stdout = run_webhook_deliveries(
+        &root,
+        &root.join("codegen/tests/fixtures/webhooks.yaml"),
+        &scratch("webhooks").join("batches"),
+        "batches",
+        "deliveries.rs",
+    );
     assert!(stdout.contains("6 passed"), "{stdout}");
+}
+
+/// The same through the crate of the whole published OpenAI spec (../shared/specs, outside
+/// the repository; skipped and said so when it is missing, unless `REQUIRE_SHARED_SPECS` is
+/// set, as in CI): its 16 webhooks are typed events (`tests/webhooks/openai_deliveries.rs`).
+/// About 15 s to generate and, with only the webhooks feature, seconds to compile.
+#[test]
+fn openai_webhook_deliveries_through_unwrap() {
+    let root = workspace_root();
+    let spec = root.join("../shared/specs/openai-openapi.json");
+    let required = std::env::var("REQUIRE_SHARED_SPECS").is_ok_and(|v| !v.is_empty() && v != "0");
+    if !spec.exists() && !required {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED openai_webhook_deliveries_through_unwrap: {} is not on this machine (the \
+             published spec, kept outside the repository); set REQUIRE_SHARED_SPECS=1 to make \
+             this a failure",
+            spec.display()
+        );
+        return;
+    }
+    let stdout = run_webhook_deliveries(
+        &root,
+        &spec,
+        &scratch("openai-webhooks").join("openai"),
+        "openai",
+        "openai_deliveries.rs",
+    );
+    assert!(stdout.contains("2 passed"), "{stdout}");
 }
 
 /// A crate split into features (`--features on`) compiles, clippy-clean, with no feature,

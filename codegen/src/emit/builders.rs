@@ -2,8 +2,8 @@
 
 use super::{File, doc_attrs, field_init, status_variants};
 use crate::ir::{
-    Api, BodyKind, Input, InputRole, InputTarget, Operation, Page, Pagination, ParamLocation,
-    ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
+    Api, BodyKind, Framing, Input, InputRole, InputTarget, Operation, Page, Pagination,
+    ParamLocation, ParamStyle, PartKind, PathSegment, ResponseKind, TypeRef,
 };
 use crate::names::ident;
 use proc_macro2::TokenStream;
@@ -74,7 +74,42 @@ fn response_type(file: &File<'_>, op: &Operation) -> TokenStream {
         ResponseKind::Text => quote!(String),
         ResponseKind::Bytes => file.runtime("Bytes"),
         ResponseKind::EventStream => file.runtime("ByteStream"),
+        ResponseKind::Items { item, .. } => {
+            let stream = file.runtime("ItemStream");
+            let item = file.ty(item);
+            quote!(#stream<#item>)
+        }
         ResponseKind::ByStatus(id) => file.ty(&TypeRef::Named(*id)),
+    }
+}
+
+/// The error type of the operation's calls: `runtime::Error<Model>` when its error
+/// responses declare a model, else none (the default, the plain `Error`).
+fn error_type(file: &File<'_>, op: &Operation) -> Option<TokenStream> {
+    op.error_model.as_ref().map(|model| {
+        let error = file.runtime("Error");
+        let model = file.ty(model);
+        quote!(#error<#model>)
+    })
+}
+
+/// `Result<T>`, or `Result<T, Error<Model>>` for an operation with an error model.
+fn result_of(file: &File<'_>, op: &Operation, ok: TokenStream) -> TokenStream {
+    let result = file.result();
+    match error_type(file, op) {
+        Some(error) => quote!(#result<#ok, #error>),
+        None => quote!(#result<#ok>),
+    }
+}
+
+/// The runtime's `Framing` value of a streamed response.
+pub(super) fn framing(file: &File<'_>, framing: Framing) -> TokenStream {
+    let rt = file.runtime("Framing");
+    match framing {
+        Framing::Events { data_json } => quote!(#rt::Events { data_json: #data_json }),
+        Framing::EventData => quote!(#rt::EventData),
+        Framing::JsonLines => quote!(#rt::JsonLines),
+        Framing::JsonSeq => quote!(#rt::JsonSeq),
     }
 }
 
@@ -202,7 +237,13 @@ fn builder(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
                 #send
             }
         },
-        quote!(#request_builder!(#name => #response);),
+        match &op.error_model {
+            Some(model) => {
+                let model = file.ty(model);
+                quote!(#request_builder!(#name => #response, #model);)
+            }
+            None => quote!(#request_builder!(#name => #response);),
+        },
     ];
     if let Some(p) = &op.pagination {
         items.extend(stream_methods(file, op, p));
@@ -254,6 +295,13 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let step = match (p.location, p.style) {
             (ParamLocation::Path, _) => continue,
+            (ParamLocation::QueryString, ParamStyle::FormObject) => {
+                quote!(request.query_string_form(&self.#id)?;)
+            }
+            (ParamLocation::QueryString, ParamStyle::Json) => {
+                quote!(request.query_string_json(&self.#id)?;)
+            }
+            (ParamLocation::QueryString, _) => quote!(request.query_string(&self.#id);),
             (ParamLocation::Query, ParamStyle::Plain { explode: false }) => {
                 quote!(request.query_joined(#wire, &self.#id, ",");)
             }
@@ -302,12 +350,21 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         steps.push(body_step(file, body));
     }
+    if let ResponseKind::Items { media, .. } = &op.response.kind {
+        steps.push(quote!(request.accept(#media);));
+    }
     let execute = match &op.response.kind {
-        ResponseKind::Empty => quote!(self.client.transport.execute_empty(request).await),
-        ResponseKind::Json(_) => quote!(self.client.transport.execute_json(request).await),
-        ResponseKind::Text => quote!(self.client.transport.execute_text(request).await),
-        ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(request).await),
-        ResponseKind::EventStream => quote!(self.client.transport.execute_stream(request).await),
+        ResponseKind::Empty => quote!(self.client.transport.execute_empty(self.request()).await),
+        ResponseKind::Json(_) => quote!(self.client.transport.execute_json(self.request()).await),
+        ResponseKind::Text => quote!(self.client.transport.execute_text(self.request()).await),
+        ResponseKind::Bytes => quote!(self.client.transport.execute_bytes(self.request()).await),
+        ResponseKind::EventStream => {
+            quote!(self.client.transport.execute_stream(self.request()).await)
+        }
+        ResponseKind::Items { framing: f, .. } => {
+            let f = framing(file, *f);
+            quote!(self.client.transport.execute_items(self.request(), #f).await)
+        }
         ResponseKind::ByStatus(id) => {
             let ty = file.ty(&TypeRef::Named(*id));
             let variants = status_variants(api, *id);
@@ -327,32 +384,33 @@ fn send(file: &File<'_>, op: &Operation) -> TokenStream {
                     None => quote!(_ => Ok(#ty::#variant),),
                 }
             });
-            quote!(self.client.transport.execute_decode(request, |status, body| match status { #(#arms)* #fallback }).await)
+            quote!(self.client.transport.execute_decode(self.request(), |status, body| match status { #(#arms)* #fallback }).await)
         }
     };
     let mutable = (!steps.is_empty()).then(|| quote!(mut));
+    let stream_result = result_of(file, op, quote!(#rt::ByteStream));
+    let send_result = result_of(file, op, response.clone());
+    let meta_result = result_of(file, op, quote!(#rt::ApiResponse<#response>));
     let stream = op.response.also_stream.then(|| {
         quote! {
             /// Sends the request asking for a `text/event-stream` response, and returns its
             /// body as a stream of byte chunks as they arrive. (Set the body's `stream` field
             /// where the API asks for one.)
-            pub async fn send_stream(self) -> #result<#rt::ByteStream> {
-                let mut request = self.request()?;
-                request.accept_event_stream();
+            pub async fn send_stream(self) -> #stream_result {
+                let request = self.request().map(#rt::Request::event_stream);
                 self.client.transport.execute_stream(request).await.map(#rt::ApiResponse::into_inner)
             }
         }
     });
     quote! {
         /// Sends the request and returns the decoded response.
-        pub async fn send(self) -> #result<#response> {
+        pub async fn send(self) -> #send_result {
             self.send_with_meta().await.map(#rt::ApiResponse::into_inner)
         }
 
         /// Sends the request and returns the decoded response with its status, request id
         /// and headers.
-        pub async fn send_with_meta(self) -> #result<#rt::ApiResponse<#response>> {
-            let request = self.request()?;
+        pub async fn send_with_meta(self) -> #meta_result {
             #execute
         }
 
@@ -482,6 +540,13 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
     let item = file.ty(&page.item_type);
     let page = file.ty(&TypeRef::Named(page.ty));
     let cursor = ident(&p.cursor_param);
+    // Pages fail with the plain `Error`.
+    let fetch = match &op.error_model {
+        Some(_) => {
+            quote!(Box::pin(async move { self.send_with_meta().await.map_err(#rt::Error::into_untyped) }))
+        }
+        None => quote!(Box::pin(self.send_with_meta())),
+    };
     let stream = quote! {
         impl #name {
             /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -489,6 +554,13 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
             /// apply to every page.
             pub fn into_stream(self) -> impl #rt::Stream<Item = #result<#item>> + Send + Unpin + 'static {
                 #rt::paginate(self)
+            }
+
+            /// Walks every page, following the cursor, as a stream of pages: each with its
+            /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+            /// its request id.
+            pub fn into_pages(self) -> impl #rt::Stream<Item = #result<#rt::Page<#item>>> + Send + Unpin + 'static {
+                #rt::paginate_pages(self)
             }
         }
     };
@@ -500,8 +572,8 @@ fn stream_methods(file: &File<'_>, op: &Operation, p: &Pagination) -> [TokenStre
                 self.#cursor = Some(cursor);
             }
 
-            fn fetch(self) -> #rt::BoxFuture<#result<Self::Page>> {
-                Box::pin(self.send())
+            fn fetch(self) -> #rt::BoxFuture<#result<#rt::ApiResponse<Self::Page>>> {
+                #fetch
             }
         }
     };
@@ -526,12 +598,11 @@ fn page_impl(file: &File<'_>, p: &Page) -> TokenStream {
         quote!(Some(self.#next))
     };
     quote! {
-        impl #rt::Page for #page {
+        impl #rt::PageParts for #page {
             type Item = #item;
 
-            fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-                let next = if #has_more { #next } else { None };
-                (self.#items, next)
+            fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+                (self.#items, #has_more, #next)
             }
         }
     }

@@ -118,9 +118,18 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
          with one [`Error`] type.",
         title.trim()
     ));
+    let webhooks = api.webhooks.as_ref().map(|w| {
+        let text = inner_doc_attrs(&format!(
+            "Webhook deliveries the API sends are verified and decoded into typed events by \
+             `webhooks::unwrap` (cargo feature `{}`, on by default).",
+            w.feature
+        ));
+        quote!(#![doc = ""] #text)
+    });
     let features = features_doc(api);
     quote! {
         #doc
+        #webhooks
         #features
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
@@ -156,9 +165,15 @@ fn features_doc(api: &Api) -> TokenStream {
             .collect();
         text.push_str(&format!("| `{}` | {} |\n", feature.name, ops.join(", ")));
     }
+    if let Some(webhooks) = &api.webhooks {
+        text.push_str(&format!(
+            "\n`{}` compiles the `webhooks` module and the types of its events.\n",
+            webhooks.feature
+        ));
+    }
     if let Some(other) = &api.other_types_feature {
         text.push_str(&format!(
-            "\n`{other}` compiles the types no operation uses.\n"
+            "\n`{other}` compiles the types no operation or webhook uses.\n"
         ));
     }
     text.push_str(&format!(

@@ -85,6 +85,19 @@ fn marker(file: &File<'_>, op: &Operation) -> Vec<TokenStream> {
             quote!(String),
             quote!((#status, "text/plain", response.clone().into_bytes())),
         ),
+        ResponseKind::Items {
+            framing,
+            item,
+            media,
+        } => {
+            let item = file.ty(item);
+            let framing = super::builders::framing(file, *framing);
+            let encode_items = file.runtime("encode_items");
+            (
+                quote!(Vec<#item>),
+                quote!((#status, #media, #encode_items(#framing, response))),
+            )
+        }
         ResponseKind::EventStream => (
             quote!(String),
             quote!((#status, "text/event-stream", response.clone().into_bytes())),

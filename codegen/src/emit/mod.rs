@@ -221,6 +221,11 @@ fn module_root(api: &Api) -> TokenStream {
             pub mod webhooks;
         }
     });
+    let item_stream = api
+        .operations
+        .iter()
+        .any(|op| matches!(op.response.kind, crate::ir::ResponseKind::Items { .. }))
+        .then(|| quote!(pub use #runtime::ItemStream;));
     quote! {
         #doc
 
@@ -236,9 +241,10 @@ fn module_root(api: &Api) -> TokenStream {
 
         pub use #runtime::{
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            HeaderMap, RequestOptions, Result, StatusCode,
+            HeaderMap, NoErrorBody, Page, RequestOptions, Result, StatusCode,
         };
         #token_types
+        #item_stream
 
         /// What the runtime needs to know about this API.
         const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {

@@ -1,9 +1,9 @@
 //! Named types → `models.rs`.
 
-use super::{File, doc_attrs, other_direction};
-use crate::ir::{Api, Field, TypeDef, TypeKind};
+use super::{File, doc_attrs, field_init, other_direction};
+use crate::ir::{Api, Field, FieldInit, Struct, TypeDef, TypeKind};
 use crate::names::ident;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
@@ -20,7 +20,12 @@ pub(crate) fn models(api: &Api) -> TokenStream {
         #![doc = " Optional and nullable values are `Option`s; string enums keep values this version"]
         #![doc = " does not know in their `Other` variant; unknown fields are ignored. How each type"]
         #![doc = " is read from JSON is in the private `decode` module."]
-        #![allow(clippy::doc_markdown, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #![doc = ""]
+        #![doc = " Structs and enums are `#[non_exhaustive]`, so that the API's next version can add"]
+        #![doc = " optional fields and enum values without breaking your code: build a struct with"]
+        #![doc = " its `new`, which takes the required fields (or `default()` when it has none),"]
+        #![doc = " then set optional fields directly; `match` an enum with a `_` arm."]
+        #![allow(clippy::doc_markdown, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
 
         #uses
 
@@ -89,8 +94,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
         TypeKind::Struct(s) => {
             let serde = Serde::of(file, def, false);
             let fields = &s.fields;
-            let all_optional = fields.iter().all(|f| f.optional);
-            let default = all_optional.then(|| quote!(, Default));
+            let default = s.constructor.is_none().then(|| quote!(, Default));
             let mut field_tokens: Vec<TokenStream> =
                 fields.iter().map(|f| field(file, &serde, f)).collect();
             if let Some(additional) = &s.additional {
@@ -104,14 +108,18 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
                 });
             }
             let (derives, conditional) = (&serde.derives, &serde.conditional);
-            vec![quote! {
+            let definition = quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq #default #derives)]
                 #conditional
+                #[non_exhaustive]
                 pub struct #name {
                     #(#field_tokens)*
                 }
-            }]
+            };
+            std::iter::once(definition)
+                .chain(constructor(file, &name, s))
+                .collect()
         }
         TypeKind::StringEnum { variants } => {
             let string_enum = file.runtime("string_enum");
@@ -141,6 +149,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
             let definition = quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash #default_derive)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variant_defs)*
                     /// A value this version of the client does not know, kept as sent.
@@ -182,6 +191,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
                 #[derive(Debug, Clone, PartialEq #derives)]
                 #conditional
                 #untagged
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variant_defs)*
                 }
@@ -202,6 +212,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
                 #[derive(Debug, Clone, PartialEq #derives)]
                 #conditional
                 #untagged
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variant_defs)*
                     /// A variant this version of the client does not know, kept as sent.
@@ -231,6 +242,7 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
             vec![quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variant_defs)*
                 }
@@ -253,6 +265,38 @@ fn type_def(file: &File<'_>, def: &TypeDef) -> Vec<TokenStream> {
             }]
         }
     }
+}
+
+/// `impl Name { pub fn new(…) -> Self }`: how the struct is built outside the crate, where
+/// `#[non_exhaustive]` forbids struct literals.
+fn constructor(file: &File<'_>, type_name: &Ident, s: &Struct) -> Option<TokenStream> {
+    let name = ident(s.constructor.as_ref()?);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.name);
+        inits.push(match f.init {
+            FieldInit::Argument => {
+                let (ty, value) = file.argument(&f.ty, &field);
+                params.push(quote!(#field: #ty));
+                field_init(&field, value)
+            }
+            FieldInit::Absent => quote!(#field: None,),
+            FieldInit::Constant => quote!(#field: Default::default(),),
+        });
+    }
+    if let Some(additional) = &s.additional {
+        let field = ident(&additional.field);
+        inits.push(quote!(#field: Default::default(),));
+    }
+    Some(quote! {
+        impl #type_name {
+            /// From its required fields; the others are `None` or their only value.
+            pub fn #name(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+    })
 }
 
 fn field(file: &File<'_>, serde: &Serde, f: &Field) -> TokenStream {

@@ -60,6 +60,9 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     }
     path_items::resolve(&mut value, minor, &mut notes)?;
     remove_callbacks(&mut value, &mut notes);
+    if minor >= Minor::V32 {
+        v32::event_data_schemas(&mut value);
+    }
     if minor >= Minor::V31 {
         v31::lower(&mut value, &mut notes);
     }
@@ -70,6 +73,7 @@ pub fn load_spec(text: &str) -> Result<Loaded, Error> {
     if minor >= Minor::V31 {
         v31::finish(&mut value);
     }
+    check_security_lists(&value)?;
     let spec = deserialize(value)?;
     notes.sort();
     notes.dedup();
@@ -331,6 +335,46 @@ fn check_version(value: &serde_json::Value) -> Result<(String, Minor), Error> {
             "add `openapi: 3.0.3` at the top level",
         ))),
     }
+}
+
+/// `security` (of the document and of each operation) is a list of requirements; one written
+/// as a map is refused here, where it is written (the 3.0 model's own error would only name
+/// `#/paths`).
+fn check_security_lists(doc: &Value) -> Result<(), Error> {
+    let mut places = Vec::new();
+    if doc.get("security").is_some_and(|s| !s.is_array()) {
+        places.push("#/security".to_owned());
+    }
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, op) in item {
+                if METHODS.contains(&method.as_str())
+                    && op.get("security").is_some_and(|s| !s.is_array())
+                {
+                    places.push(format!(
+                        "#/paths/{}/{method}/security",
+                        crate::pointer::escape_token(path)
+                    ));
+                }
+            }
+        }
+    }
+    if places.is_empty() {
+        return Ok(());
+    }
+    Err(Error::from_diagnostics(
+        places
+            .iter()
+            .map(|at| {
+                Diagnostic::new(
+                    at,
+                    "`security` is written as a map; it is a list of security requirements",
+                    "write each requirement as a list item (`- apiKey: []`)",
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// Deserializes into `openapiv3`'s model; a mismatch names the place (as far as serde can

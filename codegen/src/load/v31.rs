@@ -4,7 +4,7 @@
 //! | 3.1 | 3.0 |
 //! |---|---|
 //! | no `paths` (only `webhooks` or `components`) | `paths: {}` |
-//! | an operation without `responses` | `responses: {}` (lowering returns `()`, with a note) |
+//! | an operation without `responses` | `responses: {}` (lowering returns the raw body, with a note) |
 //! | `true` / `false` as a schema | `{}` / `{not: {}}`; a `false` property is left out, with a note; a `false` branch of `anyOf`/`oneOf` is dropped |
 //! | `type: [T, "null"]` | `type: T, nullable: true` |
 //! | `type: [A, B]` | `oneOf: [{type: A, …}, {type: B, …}]`, each with the keywords of its type (`integer` merges into `number`) |

@@ -9,8 +9,8 @@
 //! |---|---|---|
 //! | Path Item | `x-oas32-query` | the path item's `query` operation (HTTP `QUERY`): an Operation Object in the 3.0 form (schemas rewritten by `v31`, `responses` present, `$ref`s pointing at `#/components/…`, no `callbacks`) |
 //! | Path Item | `x-oas32-additional-operations` | the path item's `additionalOperations` as written: an object whose keys are the HTTP methods exactly as they are to be sent (`COPY`, `PURGE`) and whose values are Operation Objects in the same 3.0 form |
-//! | Operation (also those inside the two above) | `x-oas32-querystring` | the operation's `in: querystring` Parameter Object (its own, else its path item's): `{name, in: "querystring", required?, description?, deprecated?, content: {<one media type>: Media Type Object}}`, a copy when it was a `$ref` to `#/components/parameters/…`; it is no longer in `parameters` |
-//! | Media Type | `x-oas32-item-schema` | `itemSchema`: the Schema of each item of a sequential media type (`text/event-stream`, `application/jsonl`, `application/x-ndjson`, `application/json-seq`, `multipart/mixed`), in the 3.0 form |
+//! | Operation (also those inside the two above) | `x-oas32-querystring` | the operation's `in: querystring` Parameter Object (its own, else its path item's): `{name, in: "querystring", required?, description?, deprecated?, content: {<one media type>: Media Type Object}}`, a copy when it was a `$ref` to `#/components/parameters/…`, with `x-oas32-at`: the JSON pointer where it is written; it is no longer in `parameters` |
+//! | Media Type | `x-oas32-item-schema` | `itemSchema`: the Schema of each item of a sequential media type (`text/event-stream`, `application/jsonl`, `application/x-ndjson`, `application/json-seq`, `multipart/mixed`), in the 3.0 form; lowering reads those of responses (`lower::sequences`), others are noted |
 //! | Tag | `x-oas32-parent` | `parent`: the name of the tag this tag is nested under |
 //! | Parameter (`in: cookie`) | `x-oas32-style` | `"cookie"` where `style: cookie` was written; `style` itself is removed, so the 3.0 model reads `form` |
 //!
@@ -34,7 +34,11 @@ pub(crate) fn lower(doc: &mut Value, notes: &mut Vec<Note>) {
     let Some(root) = doc.as_object_mut() else {
         return;
     };
-    let mut cx = Cx { notes, querystring };
+    let mut cx = Cx {
+        notes,
+        querystring,
+        in_response: false,
+    };
     if let Some(Value::String(uri)) = root.remove("$self") {
         cx.note(
             "#/$self",
@@ -73,10 +77,69 @@ pub(crate) fn lower(doc: &mut Value, notes: &mut Vec<Note>) {
     }
 }
 
+/// The `data` of a server-sent event is text; an `itemSchema` that says it is JSON
+/// (`contentMediaType: application/json` and a `contentSchema`) describes the decoded data
+/// with the `contentSchema`, which becomes the property's schema here (before `v31` removes
+/// `contentSchema`), so that each event's data is decoded into its type.
+pub(crate) fn event_data_schemas(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(content)) = map.get_mut("content") {
+                for (media, media_type) in content.iter_mut() {
+                    let essence = media.split(';').next().unwrap_or("").trim();
+                    if !essence.eq_ignore_ascii_case("text/event-stream") {
+                        continue;
+                    }
+                    let Some(Value::Object(data)) =
+                        media_type.pointer_mut("/itemSchema/properties/data")
+                    else {
+                        continue;
+                    };
+                    let json = data
+                        .get("contentMediaType")
+                        .and_then(Value::as_str)
+                        .map(|m| {
+                            m.split(';')
+                                .next()
+                                .unwrap_or("")
+                                .trim()
+                                .to_ascii_lowercase()
+                        })
+                        .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+                    if json && let Some(schema) = data.remove("contentSchema") {
+                        let description = data.remove("description");
+                        let mut schema = schema;
+                        if let (Value::Object(s), Some(d)) = (&mut schema, description) {
+                            s.entry("description").or_insert(d);
+                        }
+                        *data = match schema {
+                            Value::Object(s) => s,
+                            other => {
+                                let mut m = Map::new();
+                                m.insert("allOf".into(), Value::Array(vec![other]));
+                                m
+                            }
+                        };
+                    }
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                    event_data_schemas(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(event_data_schemas),
+        _ => {}
+    }
+}
+
 struct Cx<'a> {
     notes: &'a mut Vec<Note>,
     /// The `in: querystring` parameters of `#/components/parameters`, by their reference.
     querystring: BTreeMap<String, Value>,
+    /// Whether the media types being read are a response's.
+    in_response: bool,
 }
 
 /// `#/components/parameters/<name>` → the parameter, for each `in: querystring` one
@@ -148,8 +211,8 @@ impl Cx<'_> {
             self.note(
                 at,
                 format!(
-                    "tag `{name}` is nested under `{}`; nested tags are not used yet (kept as \
-                     `x-oas32-parent`)",
+                    "tag `{name}` is nested under `{}`: when the crate is split into cargo \
+                     features, its operations are in the feature of its outermost parent",
                     parent.as_str().unwrap_or_default()
                 ),
             );
@@ -173,31 +236,17 @@ impl Cx<'_> {
         let at = format!("#/paths/{}", escape_token(path));
         // A path item's querystring parameter applies to each operation without its own.
         let shared = self.take_querystring(item, &at);
-        if let Some((_, from)) = &shared {
-            self.note(
-                from,
-                format!(
-                    "the `querystring` parameter of `{path}` is not sent yet; it is kept as \
-                     `x-oas32-querystring` on each operation of the path"
-                ),
-            );
-        }
         self.parameters(item.get_mut("parameters"), &format!("{at}/parameters"));
         for (token, op) in operations_mut(item) {
             let Value::Object(op) = op else { continue };
             let op_at = format!("{at}/{token}");
             let own = self.take_querystring(op, &op_at);
-            if let Some((_, from)) = &own {
-                self.note(
-                    from,
-                    format!(
-                        "the `querystring` parameter of {} is not sent yet; it is kept as \
-                         `x-oas32-querystring` on the operation",
-                        describe(op, path, &token)
-                    ),
-                );
-            }
-            if let Some((param, _)) = own.or_else(|| shared.clone()) {
+            // Lowering (`lower::querystring`) reads it, and reports problems where it is
+            // written (`x-oas32-at`).
+            if let Some((mut param, from)) = own.or_else(|| shared.clone()) {
+                if let Value::Object(map) = &mut param {
+                    map.insert("x-oas32-at".into(), Value::String(from));
+                }
                 op.insert("x-oas32-querystring".into(), param);
             }
             self.operation(op, &op_at);
@@ -301,7 +350,9 @@ impl Cx<'_> {
                 self.content_of(header, &format!("{at}/headers/{}", escape_token(name)));
             }
         }
+        self.in_response = true;
         self.content_of(response, at);
+        self.in_response = false;
     }
 
     /// The media types of `owner.content`.
@@ -315,13 +366,36 @@ impl Cx<'_> {
             };
             let media_at = format!("{at}/content/{}", escape_token(media));
             if let Some(item) = media_type.remove("itemSchema") {
-                self.note(
-                    &format!("{media_at}/itemSchema"),
-                    format!(
-                        "the items of `{media}` are not typed yet: `itemSchema` is kept as \
-                         `x-oas32-item-schema`"
-                    ),
-                );
+                // Lowering reads the items of these responses as a stream of them.
+                let essence = media
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                let read = self.in_response
+                    && matches!(
+                        essence.as_str(),
+                        "text/event-stream"
+                            | "application/jsonl"
+                            | "application/x-ndjson"
+                            | "application/x-jsonlines"
+                            | "application/json-seq"
+                    );
+                if !read {
+                    let place = if self.in_response {
+                        "of this media type"
+                    } else {
+                        "outside a response"
+                    };
+                    self.note(
+                        &format!("{media_at}/itemSchema"),
+                        format!(
+                            "the items of `{media}` are not typed: an `itemSchema` {place} is \
+                             not read (kept as `x-oas32-item-schema`)"
+                        ),
+                    );
+                }
                 media_type.insert("x-oas32-item-schema".into(), item);
             }
             for key in ["prefixEncoding", "itemEncoding"] {
@@ -390,14 +464,6 @@ impl Cx<'_> {
                 }
             }
         }
-    }
-}
-
-/// `operationId` of an operation, or its method and path, for a note.
-fn describe(op: &Map<String, Value>, path: &str, token: &str) -> String {
-    match op.get("operationId").and_then(Value::as_str) {
-        Some(id) => format!("`{id}`"),
-        None => format!("`{} {path}`", token.to_uppercase()),
     }
 }
 

@@ -5,7 +5,7 @@ use super::Cx;
 use super::media::pick_body_media;
 use super::schemas::{non_null, struct_of};
 use crate::error::Diagnostic;
-use crate::ir::{Body, BodyKind, Field, Param, Struct, TypeKind, TypeRef};
+use crate::ir::{Body, BodyKind, Field, FieldInit, Param, Struct, TypeKind, TypeRef};
 use crate::names::{self, Namespace};
 use crate::pointer::Pointer;
 use openapiv3::{ReferenceOr, RequestBody};
@@ -63,6 +63,7 @@ impl<'a> Cx<'a> {
                 required: true,
                 optional: false,
                 slot: String::new(),
+                init: FieldInit::Argument,
             };
             self.set_type(
                 id,
@@ -84,6 +85,7 @@ impl<'a> Cx<'a> {
                 Some(TypeKind::Struct(Struct {
                     fields,
                     additional: None,
+                    ..
                 })) => Some(fields),
                 _ => None,
             },

@@ -53,12 +53,18 @@ pub(super) fn collect(
         }
     }
     for op in operations {
-        let op_pointer = op.pointer.trim_start_matches('#');
+        let stored = stored_pointer(&op.pointer);
+        let op_pointer = stored.trim_start_matches('#');
         let Some(item) = doc.pointer(op_pointer) else {
             continue;
         };
         // Parameters of the operation and of its path item, matched by name and place.
-        let path_item = op_pointer.rsplit_once('/').map_or("", |(p, _)| p);
+        let path_item = op_pointer
+            .splitn(4, '/')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/");
+        let path_item = path_item.as_str();
         let declared = [
             (op.pointer.clone(), item.get("parameters")),
             (
@@ -212,6 +218,19 @@ fn component_type(response: &Value, components: &BTreeMap<String, TypeId>) -> Op
         .strip_prefix("#/components/schemas/")?;
     let id = components.get(&unescape_token(key))?;
     Some(TypeRef::Named(*id))
+}
+
+/// Where the loaded spec keeps an operation written at `pointer`: 3.2's `query` and
+/// `additionalOperations` are in extensions of the path item (`load::v32`).
+fn stored_pointer(pointer: &str) -> String {
+    let tokens: Vec<&str> = pointer.splitn(5, '/').collect();
+    match tokens.as_slice() {
+        ["#", "paths", path, "query"] => format!("#/paths/{path}/x-oas32-query"),
+        ["#", "paths", path, "additionalOperations", method] => {
+            format!("#/paths/{path}/x-oas32-additional-operations/{method}")
+        }
+        _ => pointer.to_owned(),
+    }
 }
 
 /// Follows local `$ref`s to what they name, returning it and its pointer; a reference that

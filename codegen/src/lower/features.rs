@@ -2,8 +2,9 @@
 //!
 //! **Features.** A large API's operations are split into groups, one cargo feature each, so
 //! that a user compiles only the operations they call and the types those reach. A group is
-//! the operation's first tag; an operation without tags goes by the first segment of its
-//! path (`/containers/{id}/files` → `containers`). When one tag holds more than half of a
+//! the operation's first tag, or the outermost tag that one is nested under (3.2's tag
+//! `parent`: `international` under `flights` is in the `flights` feature); an operation
+//! without tags goes by the first segment of its path (`/containers/{id}/files` → `containers`). When one tag holds more than half of a
 //! large document's operations, tags say too little and every operation goes by its path.
 //! A type is compiled when any feature whose operations reach it is enabled (a type every
 //! group reaches is always compiled; one no operation reaches has a feature of its own), so
@@ -36,9 +37,16 @@ pub(super) const SERDE_FEATURE: &str = "serde-both";
 /// The feature of the types no operation reaches.
 const OTHER_TYPES_FEATURE: &str = "other-types";
 
+/// How operations are grouped into features: the mode asked for, and each tag's parent tag
+/// (an operation whose first tag is nested joins the feature of the outermost tag above it).
+pub(super) struct Grouping<'a> {
+    pub(super) mode: FeatureMode,
+    pub(super) parents: &'a BTreeMap<String, String>,
+}
+
 /// Decides the features and the directions, and the gate of every item.
 pub(super) fn decide(
-    mode: FeatureMode,
+    Grouping { mode, parents }: Grouping<'_>,
     types: &mut [TypeDef],
     operations: &mut [Operation],
     resources: &mut Resources,
@@ -47,7 +55,7 @@ pub(super) fn decide(
     payloads: &[TypeRef],
 ) -> (Vec<Feature>, Option<String>) {
     directions(types, operations, payloads);
-    let groups = groups(mode, operations);
+    let groups = groups(mode, parents, operations);
     if groups.is_empty() {
         return (Vec::new(), None);
     }
@@ -113,12 +121,19 @@ struct Group {
     operations: Vec<OperationId>,
 }
 
-fn groups(mode: FeatureMode, operations: &[Operation]) -> Vec<Group> {
+fn groups(
+    mode: FeatureMode,
+    parents: &BTreeMap<String, String>,
+    operations: &[Operation],
+) -> Vec<Group> {
     if mode == FeatureMode::Off || operations.is_empty() {
         return Vec::new();
     }
     let by_tag = group_by(operations, |op| match op.tags.first() {
-        Some(tag) => (tag.clone(), slug(tag)),
+        Some(tag) => {
+            let tag = outermost(parents, tag);
+            (tag.to_owned(), slug(tag))
+        }
         None => path_group(op),
     });
     let largest = by_tag.iter().map(|g| g.operations.len()).max().unwrap_or(0);
@@ -133,6 +148,19 @@ fn groups(mode: FeatureMode, operations: &[Operation]) -> Vec<Group> {
         FeatureMode::Off => false,
     };
     if enough { groups } else { Vec::new() }
+}
+
+/// The outermost tag that `tag` is nested under (itself when it has no parent); a cycle of
+/// parents stops where it comes round.
+fn outermost<'t>(parents: &'t BTreeMap<String, String>, mut tag: &'t str) -> &'t str {
+    let mut seen = BTreeSet::new();
+    while let Some(parent) = parents.get(tag) {
+        if !seen.insert(tag) {
+            break;
+        }
+        tag = parent;
+    }
+    tag
 }
 
 /// Groups operations by a key, in the order each key is first met; groups whose slugs
@@ -232,9 +260,12 @@ fn request_roots(op: &Operation, out: &mut Vec<TypeId>) {
 /// What an operation receives.
 fn response_roots(op: &Operation, out: &mut Vec<TypeId>) {
     match &op.response.kind {
-        ResponseKind::Json(ty) => named(ty, out),
+        ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } => named(ty, out),
         ResponseKind::ByStatus(id) => out.push(*id),
         _ => {}
+    }
+    if let Some(ty) = &op.error_model {
+        named(ty, out);
     }
 }
 

@@ -6,10 +6,12 @@
 //! The passes, in order: name and lower the component schemas (`schemas`, `shapes`,
 //! `unions`, `all_of`), lower the operations (`operations`, `parameters`, `bodies`,
 //! `responses`), keep what a selection reaches and box recursive types (`types`, `cycles`),
-//! then decide what the emitters need (`inputs`, `pagination`, `resources`, `examples`).
+//! then decide what the emitters need (`constructors`, `inputs`, `pagination`, `resources`,
+//! `examples`).
 
 mod all_of;
 mod bodies;
+mod constructors;
 mod cycles;
 mod examples;
 mod features;
@@ -18,11 +20,13 @@ mod media;
 mod operations;
 mod pagination;
 mod parameters;
+mod querystring;
 mod refs;
 mod resources;
 mod responses;
 mod schemas;
 mod security;
+mod sequences;
 mod shapes;
 mod types;
 mod unions;
@@ -49,7 +53,9 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let mut webhook_notes = Vec::new();
     let hooks = webhooks::read(spec, config, &mut webhook_notes);
     let (extras, extra_errors) = operations::ExtraOperations::read(spec);
-    let mut cx = Cx::new(spec, config, &extras);
+    let item_schemas = sequences::ItemSchemas::read(spec, &extras);
+    let querystrings = querystring::QueryStrings::read(spec, &extras);
+    let mut cx = Cx::new(spec, config, &extras, &item_schemas, &querystrings);
     cx.notes.append(&mut webhook_notes);
     cx.diagnostics.extend(extra_errors);
     cx.name_components();
@@ -83,20 +89,23 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     let webhook_payloads = webhooks
         .iter_mut()
         .flat_map(|w| w.events.iter_mut().map(|e| &mut e.payload));
-    let types = types::renumber(
+    let mut types = types::renumber(
         arena,
         &keep,
         &mut operations,
         &mut components,
         payloads.iter_mut().chain(webhook_payloads),
     );
+    constructors::decide(&mut types);
     let pages = pagination::paginate(&types, &mut operations);
     inputs::decide(&types, &mut operations);
     let mut resources = resources::resources(&operations);
     let mut examples = examples::collect(spec, &components, &types, &operations, &mut notes);
-    let mut types = types;
     let (features, other_types_feature) = features::decide(
-        config.features,
+        features::Grouping {
+            mode: config.features,
+            parents: &tag_parents(spec),
+        },
         &mut types,
         &mut operations,
         &mut resources,
@@ -152,6 +161,17 @@ fn is_header_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Each tag's parent tag (3.2's tag `parent`, kept by loading as `x-oas32-parent`).
+fn tag_parents(spec: &OpenAPI) -> BTreeMap<String, String> {
+    spec.tags
+        .iter()
+        .filter_map(|tag| {
+            let parent = tag.extensions.get("x-oas32-parent")?.as_str()?;
+            (parent != tag.name).then(|| (tag.name.clone(), parent.to_owned()))
+        })
+        .collect()
 }
 
 /// The runtime's optional features the operations need.
@@ -217,6 +237,10 @@ pub(crate) struct Cx<'a> {
     config: &'a Config,
     /// The operations 3.2 adds to path items (`query`, `additionalOperations`).
     extras: &'a operations::ExtraOperations,
+    /// The `itemSchema`s of sequential media types (3.2).
+    item_schemas: &'a sequences::ItemSchemas,
+    /// The `in: querystring` parameters (3.2).
+    querystrings: &'a querystring::QueryStrings,
     /// Named types by id, in the order they were named; `None` until defined (and for a
     /// component that could not be).
     types: Vec<Option<TypeDef>>,
@@ -231,6 +255,9 @@ pub(crate) struct Cx<'a> {
     param_enums: BTreeMap<Vec<String>, TypeId>,
     /// Inline one-value string enums, by their value.
     constants: BTreeMap<String, TypeId>,
+    /// The enums of several error schemas, by the list of schemas (`$ref` targets, or the
+    /// places of inline ones), so that operations declaring the same share one.
+    error_unions: BTreeMap<Vec<String>, TypeId>,
     /// The allOf schemas being merged, to refuse an allOf that includes itself.
     all_of_stack: Vec<String>,
     /// Component schemas being lowered (a recursive `allOf` meets one again).
@@ -240,17 +267,26 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(spec: &'a OpenAPI, config: &'a Config, extras: &'a operations::ExtraOperations) -> Self {
+    fn new(
+        spec: &'a OpenAPI,
+        config: &'a Config,
+        extras: &'a operations::ExtraOperations,
+        item_schemas: &'a sequences::ItemSchemas,
+        querystrings: &'a querystring::QueryStrings,
+    ) -> Self {
         Cx {
             spec,
             config,
             extras,
+            item_schemas,
+            querystrings,
             types: Vec::new(),
             names: Vec::new(),
             type_names: Scope::default(),
             components: BTreeMap::new(),
             param_enums: BTreeMap::new(),
             constants: BTreeMap::new(),
+            error_unions: BTreeMap::new(),
             all_of_stack: Vec::new(),
             in_progress: Default::default(),
             diagnostics: Vec::new(),

@@ -60,6 +60,11 @@ fn is_token(method: &str) -> bool {
 }
 
 impl ExtraOperations {
+    /// Every operation read.
+    pub(super) fn operations(&self) -> impl Iterator<Item = &openapiv3::Operation> {
+        self.by_path.values().flatten().map(|extra| &extra.op)
+    }
+
     /// Reads the extensions of every path item; what cannot be read is a diagnostic at the
     /// place the spec writes it.
     pub(super) fn read(spec: &openapiv3::OpenAPI) -> (Self, Vec<Diagnostic>) {
@@ -363,6 +368,9 @@ impl<'a> Cx<'a> {
                 params.push(p);
             }
         }
+        if let Some(p) = self.lower_querystring(op, &builder_name, &mut param_scope) {
+            params.push(p);
+        }
 
         let declared_path: Vec<&str> = declared
             .iter()
@@ -418,6 +426,7 @@ impl<'a> Cx<'a> {
             None => None,
         };
         let response = self.lower_response(op, pointer, &builder_name);
+        let error_model = self.lower_error_model(op, pointer, &builder_name, &response);
 
         for d in &mut self.diagnostics[errors_before..] {
             if d.subject.is_none() {
@@ -444,6 +453,7 @@ impl<'a> Cx<'a> {
             body,
             inputs: Vec::new(),
             response,
+            error_model,
             pagination: None,
             fixed_query,
             mock_matchers: Vec::new(),

@@ -161,8 +161,30 @@ impl<'a> Cx<'a> {
             }
             doc.push_str(&format!("Defaults to `{default}`."));
         }
-        let wanted = names::value_name(&data.name);
         let required = data.required || location == ParamLocation::Path;
+        let name = self.param_name(&data.name, required, scope, &pointer, builder);
+        Some(Param {
+            name,
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required,
+            doc: (!doc.is_empty()).then_some(doc),
+            style,
+        })
+    }
+
+    /// The Rust name of parameter `wire`: its own, unless the builder or another parameter
+    /// has it (then numbered, with a note).
+    pub(super) fn param_name(
+        &mut self,
+        wire: &str,
+        required: bool,
+        scope: &mut names::Scope,
+        pointer: &Pointer,
+        builder: &str,
+    ) -> String {
+        let wanted = names::value_name(wire);
         // An optional parameter is also a setter: a method of the builder.
         let methods = names::reserved(Namespace::RequestBuilderMethods);
         if !required && methods.contains(&wanted.as_str()) {
@@ -178,22 +200,11 @@ impl<'a> Cx<'a> {
                 format!("another parameter is `{wanted}`")
             };
             self.note(
-                &pointer,
-                format!(
-                    "parameter `{}` of `{builder}` is `{name}`: {why}",
-                    data.name
-                ),
+                pointer,
+                format!("parameter `{wire}` of `{builder}` is `{name}`: {why}"),
             );
         }
-        Some(Param {
-            name,
-            wire_name: data.name.clone(),
-            location,
-            ty,
-            required,
-            doc: (!doc.is_empty()).then_some(doc),
-            style,
-        })
+        name
     }
 
     /// Scalars and string enums: what a path segment, header or plain query pair can hold.

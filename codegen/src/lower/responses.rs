@@ -3,7 +3,7 @@
 
 use super::Cx;
 use super::media::{essence, json_media};
-use crate::ir::{Response, ResponseKind, StatusVariant, TypeKind, TypeRef};
+use crate::ir::{Response, ResponseKind, StatusVariant, TypeKind, TypeRef, UnionVariant};
 use crate::names;
 use crate::pointer::Pointer;
 use openapiv3::{ReferenceOr, StatusCode};
@@ -68,6 +68,23 @@ impl<'a> Cx<'a> {
             );
             return Response {
                 status: "3XX".into(),
+                kind: ResponseKind::Bytes,
+                doc: None,
+                also_stream: false,
+            };
+        }
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            // No responses at all (3.1 makes them optional): nothing says what comes back,
+            // so the caller gets it as it came.
+            self.note(
+                &pointer.join("responses"),
+                format!(
+                    "`{builder}` describes no responses; a success is returned as its raw body \
+                     (bytes; `send_with_meta` adds the status and headers)"
+                ),
+            );
+            return Response {
+                status: "2XX".into(),
                 kind: ResponseKind::Bytes,
                 doc: None,
                 also_stream: false,
@@ -154,6 +171,118 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The model of the operation's error responses: the JSON schema its 4XX, 5XX and
+    /// `default` responses declare (`default` only when it is not the success); when they
+    /// declare several, an enum of them ([`Self::error_union`]).
+    pub(super) fn lower_error_model(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &Pointer,
+        builder: &str,
+        success: &Response,
+    ) -> Option<TypeRef> {
+        let mut errors: Vec<(String, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(c) => (400..600).contains(c),
+                StatusCode::Range(r) => *r == 4 || *r == 5,
+            })
+            .map(|(code, response)| (code.to_string(), response))
+            .collect();
+        // In status order (a range after its codes), whatever the document's order.
+        errors.sort_by_key(|(code, _)| code.replace('X', "9"));
+        if success.status != "default"
+            && let Some(default) = &op.responses.default
+        {
+            errors.push(("default".to_owned(), default));
+        }
+        // The schemas, each once: a `$ref` by its target, an inline schema by its place.
+        // Only the one schema of an operation is lowered, so that a discarded one leaves no
+        // type behind.
+        let mut schemas: Vec<(String, &'a ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
+        for (code, response) in errors {
+            let at = pointer.join("responses").join(&code);
+            let Some((response, at)) = self.resolve(response, &at) else {
+                continue;
+            };
+            let Some((media, media_type)) = json_media(&response.content) else {
+                continue;
+            };
+            let Some(schema) = &media_type.schema else {
+                continue;
+            };
+            let at = at.join("content").join(media).join("schema");
+            let key = match schema {
+                ReferenceOr::Reference { reference } => reference.clone(),
+                ReferenceOr::Item(_) => at.to_string(),
+            };
+            if !schemas.iter().any(|(k, _, _)| *k == key) {
+                schemas.push((key, schema, at));
+            }
+        }
+        match schemas.as_slice() {
+            [] => None,
+            [(_, schema, at)] => Some(self.type_of(schema, &format!("{builder}Error"), at)),
+            _ => Some(self.error_union(&schemas, pointer, builder)),
+        }
+    }
+
+    /// The enum of an operation's several error schemas, one variant per schema (tried in
+    /// order when decoding); one enum per distinct list of schemas, shared by every
+    /// operation that declares the same list.
+    fn error_union(
+        &mut self,
+        schemas: &[(String, &'a ReferenceOr<openapiv3::Schema>, Pointer)],
+        pointer: &Pointer,
+        builder: &str,
+    ) -> TypeRef {
+        let key: Vec<String> = schemas.iter().map(|(k, _, _)| k.clone()).collect();
+        if let Some(id) = self.error_unions.get(&key) {
+            return TypeRef::Named(*id);
+        }
+        let mut scope = names::Scope::default();
+        let mut variants = Vec::new();
+        for (i, (_, schema, at)) in schemas.iter().enumerate() {
+            let ty = self.type_of(schema, &format!("{builder}Error{}", i + 1), at);
+            let base = match &ty {
+                TypeRef::Named(id) => self.names[id.0].clone(),
+                _ => format!("V{}", i + 1),
+            };
+            variants.push(UnionVariant {
+                name: scope.claim(&base),
+                ty,
+            });
+        }
+        let all_named = schemas
+            .iter()
+            .all(|(_, s, _)| matches!(s, ReferenceOr::Reference { .. }));
+        let wanted = if all_named {
+            variants
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join("Or")
+        } else {
+            format!("{builder}Error")
+        };
+        let id = self.new_type(&wanted);
+        let names: Vec<String> = variants.iter().map(|v| format!("`{}`", v.name)).collect();
+        self.set_type(
+            id,
+            Some(format!(
+                "The body of an error response of the operations that declare {}: the first \
+                 that decodes.",
+                names.join(" or ")
+            )),
+            &pointer.join("responses"),
+            TypeKind::Untagged { variants },
+        );
+        self.error_unions.insert(key, id);
+        TypeRef::Named(id)
+    }
+
     /// How one response's body is read, and whether it can also be streamed.
     fn response_kind(
         &mut self,
@@ -177,7 +306,21 @@ impl<'a> Cx<'a> {
                 )),
                 None => ResponseKind::Json(TypeRef::Json),
             };
+            for (other, m) in &response.content {
+                if m.extensions.contains_key("x-oas32-item-schema") {
+                    self.note(
+                        &at.join("content").join(other).join("itemSchema"),
+                        format!(
+                            "the items of `{other}` are not read: the `{media}` body is \
+                             decoded instead"
+                        ),
+                    );
+                }
+            }
             return (kind, stream);
+        }
+        if let Some(items) = self.item_response(&response.content, at, builder) {
+            return (items, false);
         }
         if stream {
             return (ResponseKind::EventStream, false);

@@ -4,7 +4,8 @@
 use super::shapes::{Shape, schema_doc, shape};
 use super::{Cx, refs};
 use crate::ir::{
-    AdditionalProperties as Additional, Field, Struct, TypeId, TypeKind, TypeRef, Variant,
+    AdditionalProperties as Additional, Field, FieldInit, Struct, TypeId, TypeKind, TypeRef,
+    Variant,
 };
 use crate::names;
 use crate::pointer::Pointer;
@@ -331,6 +332,7 @@ impl<'a> Cx<'a> {
                 ty,
                 required,
                 slot: String::new(),
+                init: FieldInit::Argument,
             });
         }
         fields
@@ -396,7 +398,12 @@ pub(super) fn struct_of(mut fields: Vec<Field>, additional: Option<TypeRef>) -> 
             ty,
         }
     });
-    Struct { fields, additional }
+    Struct {
+        fields,
+        additional,
+        // Decided once every type is known (`constructors`).
+        constructor: None,
+    }
 }
 
 /// Whether a field is an `Option` in Rust: it may be absent, or `null`.

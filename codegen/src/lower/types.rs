@@ -59,9 +59,10 @@ fn operation_refs_mut(op: &mut Operation) -> Vec<&mut TypeRef> {
         out.push(&mut body.ty);
     }
     out.extend(op.inputs.iter_mut().map(|i| &mut i.ty));
-    if let ResponseKind::Json(ty) = &mut op.response.kind {
+    if let ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } = &mut op.response.kind {
         out.push(ty);
     }
+    out.extend(op.error_model.as_mut());
     out
 }
 
@@ -84,9 +85,14 @@ pub(super) fn reachable(
             named(&body.ty, &mut pending);
         }
         match &op.response.kind {
-            ResponseKind::Json(ty) => named(ty, &mut pending),
+            ResponseKind::Json(ty) | ResponseKind::Items { item: ty, .. } => {
+                named(ty, &mut pending)
+            }
             ResponseKind::ByStatus(id) => pending.push(*id),
             _ => {}
+        }
+        if let Some(ty) = &op.error_model {
+            named(ty, &mut pending);
         }
     }
     let mut reached = vec![false; types.len()];

@@ -91,7 +91,8 @@ pub(super) fn read(spec: &OpenAPI, config: &Config, notes: &mut Vec<Note>) -> Ve
     let mut keys: Vec<&String> = webhooks.keys().collect();
     keys.sort();
     let mut hooks = Vec::new();
-    for key in keys {
+    // Extensions beside the webhooks (`x-sdk-exclude`) are no webhooks.
+    for key in keys.into_iter().filter(|k| !k.starts_with("x-")) {
         let at = root.join(key);
         let Value::Object(item) = &webhooks[key] else {
             notes.push(note(
@@ -310,4 +311,110 @@ fn constants(types: &[Option<TypeDef>], payload: &TypeRef) -> BTreeMap<String, S
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Selection};
+
+    /// A 3.1 document whose webhooks `a` and `b` send the payloads `A` and `B`, with these
+    /// properties (YAML flow maps), and `c` (tag `Extra`) sends `A` too when `shared`.
+    fn spec(a: &str, b: &str, shared: bool) -> String {
+        let c = if shared {
+            "  c: {post: {tags: [Extra], requestBody: {content: {application/json: {schema: \
+             {$ref: '#/components/schemas/A'}}}}}}\n"
+        } else {
+            ""
+        };
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\nwebhooks:\n\
+             \x20 a: {{post: {{requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}}}}}}}\n\
+             \x20 b: {{post: {{requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/B'}}}}}}}}}}}}\n\
+             {c}components:\n  schemas:\n\
+             \x20   A: {{type: object, properties: {a}}}\n\
+             \x20   B: {{type: object, properties: {b}}}\n"
+        )
+    }
+
+    fn lower(text: &str, config: &Config) -> crate::ir::Api {
+        let loaded = crate::load_spec(text).unwrap();
+        crate::lower_to_ir(&loaded.spec, config).unwrap()
+    }
+
+    #[test]
+    fn the_tag_is_a_constant_that_differs_in_every_event_preferring_type() {
+        let both = spec(
+            "{kind: {const: x}, object: {const: event}, type: {const: a.done}}",
+            "{kind: {const: y}, object: {const: event}, type: {const: b.done}}",
+            false,
+        );
+        let webhooks = lower(&both, &Config::default()).webhooks.unwrap();
+        assert_eq!(webhooks.tag, "type");
+        let values: Vec<(&str, &str)> = webhooks
+            .events
+            .iter()
+            .map(|e| (e.variant.as_str(), e.tag_value.as_str()))
+            .collect();
+        assert_eq!(values, [("A", "a.done"), ("B", "b.done")]);
+
+        // `type` the same in both: `kind` tells them apart; `object` never does.
+        let kind = spec(
+            "{kind: {const: x}, object: {const: event}, type: {const: done}}",
+            "{kind: {const: y}, object: {const: event}, type: {const: done}}",
+            false,
+        );
+        assert_eq!(
+            lower(&kind, &Config::default()).webhooks.unwrap().tag,
+            "kind"
+        );
+    }
+
+    #[test]
+    fn events_no_constant_tells_apart_have_no_module() {
+        for text in [
+            // The same constant in both.
+            spec("{type: {const: done}}", "{type: {const: done}}", false),
+            // A constant in one only, or an enum of two values.
+            spec("{type: {const: a}}", "{type: {type: string}}", false),
+            spec("{type: {enum: [a, b]}}", "{type: {const: b}}", false),
+            // Two webhooks with one payload.
+            spec("{type: {const: a}}", "{type: {const: b}}", true),
+        ] {
+            let loaded = crate::load_spec(&text).unwrap();
+            let generation = crate::generate_with_notes(&loaded.spec, &Config::default()).unwrap();
+            assert!(
+                !generation.files.iter().any(|f| f.path == "webhooks.rs"),
+                "{text}"
+            );
+            assert!(
+                generation
+                    .notes
+                    .iter()
+                    .any(|n| n.message.contains("not generated as typed events")),
+                "{text}"
+            );
+            // The payload types are kept.
+            let api = lower(&text, &Config::default());
+            assert!(api.types.iter().any(|t| t.name == "A"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_selection_takes_the_webhooks_it_names() {
+        let text = spec("{type: {const: a}}", "{type: {const: b}}", true);
+        let config = Config {
+            selection: Selection {
+                tags: vec!["Extra".into()],
+                ..Selection::default()
+            },
+            ..Config::default()
+        };
+        let api = lower(&text, &config);
+        let webhooks = api.webhooks.unwrap();
+        let keys: Vec<&str> = webhooks.events.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["c"]);
+        // `B` is reached by no selected webhook.
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert!(names.contains(&"A") && !names.contains(&"B"), "{names:?}");
+    }
 }

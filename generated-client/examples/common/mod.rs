@@ -55,9 +55,10 @@ pub enum Failure {
     Io(String),
 }
 
-impl From<generated_client::Error> for Failure {
-    fn from(e: generated_client::Error) -> Self {
-        Failure::Api(e)
+/// Any operation's error (typed by its error model or not), as the plain `Error`.
+impl<E> From<generated_client::Error<E>> for Failure {
+    fn from(e: generated_client::Error<E>) -> Self {
+        Failure::Api(e.into_untyped())
     }
 }
 

@@ -199,16 +199,23 @@ impl ListOrganizationCertificates {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::ListCertificatesResponse> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        models::ListCertificatesResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::ListCertificatesResponse>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::ListCertificatesResponse>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -224,7 +231,8 @@ impl ListOrganizationCertificates {
     }
 }
 runtime::request_builder!(
-    ListOrganizationCertificates => models::ListCertificatesResponse
+    ListOrganizationCertificates => models::ListCertificatesResponse,
+    models::ErrorResponse
 );
 impl ListOrganizationCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -237,14 +245,26 @@ impl ListOrganizationCertificates {
     > + Send + Unpin + 'static {
         runtime::paginate(self)
     }
+    /// Walks every page, following the cursor, as a stream of pages: each with its
+    /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+    /// its request id.
+    pub fn into_pages(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<runtime::Page<models::OrganizationCertificate>>,
+    > + Send + Unpin + 'static {
+        runtime::paginate_pages(self)
+    }
 }
 impl runtime::Paginated for ListOrganizationCertificates {
     type Page = models::ListCertificatesResponse;
     fn set_cursor(&mut self, cursor: String) {
         self.after = Some(cursor);
     }
-    fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
-        Box::pin(self.send())
+    fn fetch(self) -> runtime::BoxFuture<Result<runtime::ApiResponse<Self::Page>>> {
+        Box::pin(async move {
+            self.send_with_meta().await.map_err(runtime::Error::into_untyped)
+        })
     }
 }
 /// Request builder for `Client::upload_certificate`: `POST /organization/certificates`.
@@ -263,16 +283,20 @@ impl UploadCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::Certificate> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Certificate, runtime::Error<models::ErrorResponse>> {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::Certificate>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::Certificate>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -285,7 +309,9 @@ impl UploadCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(UploadCertificate => models::Certificate);
+runtime::request_builder!(
+    UploadCertificate => models::Certificate, models::ErrorResponse
+);
 /// Request builder for `Client::activate_organization_certificates`: `POST /organization/certificates/activate`.
 ///
 /// Send it with `.send().await` (or `.await` the builder).
@@ -299,7 +325,10 @@ impl ActivateOrganizationCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationCertificateActivationResponse> {
+    ) -> Result<
+        models::OrganizationCertificateActivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -308,9 +337,9 @@ impl ActivateOrganizationCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationCertificateActivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -324,7 +353,8 @@ impl ActivateOrganizationCertificates {
     }
 }
 runtime::request_builder!(
-    ActivateOrganizationCertificates => models::OrganizationCertificateActivationResponse
+    ActivateOrganizationCertificates =>
+    models::OrganizationCertificateActivationResponse, models::ErrorResponse
 );
 /// Request builder for `Client::deactivate_organization_certificates`: `POST /organization/certificates/deactivate`.
 ///
@@ -339,7 +369,10 @@ impl DeactivateOrganizationCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationCertificateDeactivationResponse> {
+    ) -> Result<
+        models::OrganizationCertificateDeactivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -348,9 +381,9 @@ impl DeactivateOrganizationCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationCertificateDeactivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -365,7 +398,7 @@ impl DeactivateOrganizationCertificates {
 }
 runtime::request_builder!(
     DeactivateOrganizationCertificates =>
-    models::OrganizationCertificateDeactivationResponse
+    models::OrganizationCertificateDeactivationResponse, models::ErrorResponse
 );
 /// Request builder for `Client::get_certificate`: `GET /organization/certificates/{certificate_id}`.
 ///
@@ -387,16 +420,20 @@ impl GetCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::Certificate> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Certificate, runtime::Error<models::ErrorResponse>> {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::Certificate>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::Certificate>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -413,7 +450,7 @@ impl GetCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(GetCertificate => models::Certificate);
+runtime::request_builder!(GetCertificate => models::Certificate, models::ErrorResponse);
 /// Request builder for `Client::modify_certificate`: `POST /organization/certificates/{certificate_id}`.
 ///
 /// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
@@ -431,16 +468,20 @@ impl ModifyCertificate {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::Certificate> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Certificate, runtime::Error<models::ErrorResponse>> {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::Certificate>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::Certificate>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -457,7 +498,9 @@ impl ModifyCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(ModifyCertificate => models::Certificate);
+runtime::request_builder!(
+    ModifyCertificate => models::Certificate, models::ErrorResponse
+);
 /// Request builder for `Client::delete_certificate`: `DELETE /organization/certificates/{certificate_id}`.
 ///
 /// Send it with `.send().await` (or `.await` the builder).
@@ -469,16 +512,23 @@ pub struct DeleteCertificate {
 }
 impl DeleteCertificate {
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::DeleteCertificateResponse> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        models::DeleteCertificateResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::DeleteCertificateResponse>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::DeleteCertificateResponse>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let request = runtime::Request::new(
@@ -494,7 +544,9 @@ impl DeleteCertificate {
         Ok(request)
     }
 }
-runtime::request_builder!(DeleteCertificate => models::DeleteCertificateResponse);
+runtime::request_builder!(
+    DeleteCertificate => models::DeleteCertificateResponse, models::ErrorResponse
+);
 /// Request builder for `Client::list_project_certificates`: `GET /organization/projects/{project_id}/certificates`.
 ///
 /// Set optional inputs with its methods, then send it with `.send().await` (or `.await` the builder).
@@ -528,16 +580,23 @@ impl ListProjectCertificates {
         self
     }
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<models::ListProjectCertificatesResponse> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        models::ListProjectCertificatesResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
     /// and headers.
     pub async fn send_with_meta(
         self,
-    ) -> Result<runtime::ApiResponse<models::ListProjectCertificatesResponse>> {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+    ) -> Result<
+        runtime::ApiResponse<models::ListProjectCertificatesResponse>,
+        runtime::Error<models::ErrorResponse>,
+    > {
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -558,7 +617,8 @@ impl ListProjectCertificates {
     }
 }
 runtime::request_builder!(
-    ListProjectCertificates => models::ListProjectCertificatesResponse
+    ListProjectCertificates => models::ListProjectCertificatesResponse,
+    models::ErrorResponse
 );
 impl ListProjectCertificates {
     /// Walks every page, following the cursor, as a stream of items. Only one page
@@ -571,14 +631,26 @@ impl ListProjectCertificates {
     > + Send + Unpin + 'static {
         runtime::paginate(self)
     }
+    /// Walks every page, following the cursor, as a stream of pages: each with its
+    /// items, `has_more`, its `next_cursor` (resume from it later with `after`) and
+    /// its request id.
+    pub fn into_pages(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<runtime::Page<models::OrganizationProjectCertificate>>,
+    > + Send + Unpin + 'static {
+        runtime::paginate_pages(self)
+    }
 }
 impl runtime::Paginated for ListProjectCertificates {
     type Page = models::ListProjectCertificatesResponse;
     fn set_cursor(&mut self, cursor: String) {
         self.after = Some(cursor);
     }
-    fn fetch(self) -> runtime::BoxFuture<Result<Self::Page>> {
-        Box::pin(self.send())
+    fn fetch(self) -> runtime::BoxFuture<Result<runtime::ApiResponse<Self::Page>>> {
+        Box::pin(async move {
+            self.send_with_meta().await.map_err(runtime::Error::into_untyped)
+        })
     }
 }
 /// Request builder for `Client::activate_project_certificates`: `POST /organization/projects/{project_id}/certificates/activate`.
@@ -595,7 +667,10 @@ impl ActivateProjectCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationProjectCertificateActivationResponse> {
+    ) -> Result<
+        models::OrganizationProjectCertificateActivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -604,9 +679,9 @@ impl ActivateProjectCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationProjectCertificateActivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -626,7 +701,7 @@ impl ActivateProjectCertificates {
 }
 runtime::request_builder!(
     ActivateProjectCertificates =>
-    models::OrganizationProjectCertificateActivationResponse
+    models::OrganizationProjectCertificateActivationResponse, models::ErrorResponse
 );
 /// Request builder for `Client::deactivate_project_certificates`: `POST /organization/projects/{project_id}/certificates/deactivate`.
 ///
@@ -642,7 +717,10 @@ impl DeactivateProjectCertificates {
     /// Sends the request and returns the decoded response.
     pub async fn send(
         self,
-    ) -> Result<models::OrganizationProjectCertificateDeactivationResponse> {
+    ) -> Result<
+        models::OrganizationProjectCertificateDeactivationResponse,
+        runtime::Error<models::ErrorResponse>,
+    > {
         self.send_with_meta().await.map(runtime::ApiResponse::into_inner)
     }
     /// Sends the request and returns the decoded response with its status, request id
@@ -651,9 +729,9 @@ impl DeactivateProjectCertificates {
         self,
     ) -> Result<
         runtime::ApiResponse<models::OrganizationProjectCertificateDeactivationResponse>,
+        runtime::Error<models::ErrorResponse>,
     > {
-        let request = self.request()?;
-        self.client.transport.execute_json(request).await
+        self.client.transport.execute_json(self.request()).await
     }
     fn request(&self) -> Result<runtime::Request> {
         let mut request = runtime::Request::new(
@@ -673,19 +751,17 @@ impl DeactivateProjectCertificates {
 }
 runtime::request_builder!(
     DeactivateProjectCertificates =>
-    models::OrganizationProjectCertificateDeactivationResponse
+    models::OrganizationProjectCertificateDeactivationResponse, models::ErrorResponse
 );
-impl runtime::Page for models::ListCertificatesResponse {
+impl runtime::PageParts for models::ListCertificatesResponse {
     type Item = models::OrganizationCertificate;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_more { self.last_id } else { None };
-        (self.data, next)
+    fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+        (self.data, self.has_more, self.last_id)
     }
 }
-impl runtime::Page for models::ListProjectCertificatesResponse {
+impl runtime::PageParts for models::ListProjectCertificatesResponse {
     type Item = models::OrganizationProjectCertificate;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_more { self.last_id } else { None };
-        (self.data, next)
+    fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+        (self.data, self.has_more, self.last_id)
     }
 }

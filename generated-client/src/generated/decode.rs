@@ -108,7 +108,6 @@ for super::models::DeleteCertificateResponse {
         })
     }
 }
-#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for super::models::Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,7 +116,6 @@ impl<'de> serde::Deserialize<'de> for super::models::Error {
             .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-#[cfg(any(test, feature = "serde-both"))]
 impl<'de> apigen_runtime::__private::DecodeMap<'de> for super::models::Error {
     const EXPECTING: &'static str = "a `Error` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -144,7 +142,6 @@ impl<'de> apigen_runtime::__private::DecodeMap<'de> for super::models::Error {
         })
     }
 }
-#[cfg(any(test, feature = "serde-both"))]
 impl<'de> serde::Deserialize<'de> for super::models::ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -153,7 +150,6 @@ impl<'de> serde::Deserialize<'de> for super::models::ErrorResponse {
             .deserialize_map(apigen_runtime::__private::StructVisitor::<Self>::new())
     }
 }
-#[cfg(any(test, feature = "serde-both"))]
 impl<'de> apigen_runtime::__private::DecodeMap<'de> for super::models::ErrorResponse {
     const EXPECTING: &'static str = "a `ErrorResponse` object";
     fn decode<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

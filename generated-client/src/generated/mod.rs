@@ -14,7 +14,7 @@ pub mod mock;
 mod spec_examples;
 pub use apigen_runtime::{
     ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-    HeaderMap, RequestOptions, Result, StatusCode,
+    HeaderMap, NoErrorBody, Page, RequestOptions, Result, StatusCode,
 };
 /// What the runtime needs to know about this API.
 const API: apigen_runtime::__private::ApiInfo = apigen_runtime::__private::ApiInfo {

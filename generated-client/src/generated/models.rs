@@ -6,15 +6,22 @@
 //! Optional and nullable values are `Option`s; string enums keep values this version
 //! does not know in their `Other` variant; unknown fields are ignored. How each type
 //! is read from JSON is in the private `decode` module.
+//!
+//! Structs and enums are `#[non_exhaustive]`, so that the API's next version can add
+//! optional fields and enum values without breaking your code: build a struct with
+//! its `new`, which takes the required fields (or `default()` when it has none),
+//! then set optional fields directly; `match` an enum with a `_` arm.
 #![allow(
     clippy::doc_markdown,
     clippy::large_enum_variant,
-    clippy::doc_lazy_continuation
+    clippy::doc_lazy_continuation,
+    clippy::too_many_arguments
 )]
 use apigen_runtime::__private as runtime;
 /// Represents an individual `certificate` uploaded to the organization.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Certificate {
     /// The object type.
     ///
@@ -37,8 +44,27 @@ pub struct Certificate {
     )]
     pub active: Option<bool>,
 }
+impl Certificate {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(
+        object: CertificateObject,
+        id: impl Into<String>,
+        created_at: i64,
+        certificate_details: CertificateDetails,
+    ) -> Self {
+        Self {
+            object,
+            id: id.into(),
+            name: None,
+            created_at,
+            certificate_details,
+            active: None,
+        }
+    }
+}
 /// The constant `certificate.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum CertificateDeleted {
     /// `certificate.deleted`
     #[default]
@@ -65,6 +91,7 @@ runtime::string_enum!(CertificateDeleted);
 /// The `certificate_details` property of `Certificate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct CertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
     #[cfg_attr(
@@ -91,6 +118,7 @@ pub struct CertificateDetails {
 /// - If listing, activating, or deactivating certificates for the organization, the object type is `organization.certificate`.
 /// - If listing, activating, or deactivating certificates for a project, the object type is `organization.project.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CertificateObject {
     /// `certificate`
     Certificate,
@@ -126,15 +154,26 @@ runtime::string_enum!(CertificateObject);
 /// Confirms that a certificate was deleted.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct DeleteCertificateResponse {
     /// The object type, must be `certificate.deleted`.
     pub object: CertificateDeleted,
     /// The ID of the certificate that was deleted.
     pub id: String,
 }
+impl DeleteCertificateResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            object: Default::default(),
+            id: id.into(),
+        }
+    }
+}
 /// The details of an error returned by the API.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Error {
     /// A machine-readable error code, if any.
     pub code: Option<String>,
@@ -145,15 +184,34 @@ pub struct Error {
     /// The error type, for example `invalid_request_error`.
     pub r#type: String,
 }
+impl Error {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(message: impl Into<String>, r#type: impl Into<String>) -> Self {
+        Self {
+            code: None,
+            message: message.into(),
+            param: None,
+            r#type: r#type.into(),
+        }
+    }
+}
 /// The body of an error response.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// The `error` property.
     pub error: Error,
 }
+impl ErrorResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(error: Error) -> Self {
+        Self { error }
+    }
+}
 /// Values of the `include[]` parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Include {
     /// `content`
     #[default]
@@ -179,6 +237,7 @@ impl Include {
 runtime::string_enum!(Include);
 /// The constant `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum List {
     /// `list`
     #[default]
@@ -205,6 +264,7 @@ runtime::string_enum!(List);
 /// A page of the certificates configured for the organization.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ListCertificatesResponse {
     /// The certificates on this page.
     pub data: Vec<OrganizationCertificate>,
@@ -217,9 +277,25 @@ pub struct ListCertificatesResponse {
     /// The object type, which is always `list`.
     pub object: List,
 }
+impl ListCertificatesResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(
+        data: impl IntoIterator<Item = OrganizationCertificate>,
+        has_more: bool,
+    ) -> Self {
+        Self {
+            data: data.into_iter().collect(),
+            first_id: None,
+            last_id: None,
+            has_more,
+            object: Default::default(),
+        }
+    }
+}
 /// A page of the certificates configured for a project.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ListProjectCertificatesResponse {
     /// The certificates on this page.
     pub data: Vec<OrganizationProjectCertificate>,
@@ -232,8 +308,24 @@ pub struct ListProjectCertificatesResponse {
     /// The object type, which is always `list`.
     pub object: List,
 }
+impl ListProjectCertificatesResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(
+        data: impl IntoIterator<Item = OrganizationProjectCertificate>,
+        has_more: bool,
+    ) -> Self {
+        Self {
+            data: data.into_iter().collect(),
+            first_id: None,
+            last_id: None,
+            has_more,
+            object: Default::default(),
+        }
+    }
+}
 /// The changes to make to a certificate.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ModifyCertificateRequest {
     /// The updated name for the certificate
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,6 +333,7 @@ pub struct ModifyCertificateRequest {
 }
 /// Defaults to `"desc"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Order {
     /// `asc`
     Asc,
@@ -270,6 +363,7 @@ runtime::string_enum!(Order);
 /// Represents an individual certificate configured at the organization level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationCertificate {
     /// The object type, which is always `organization.certificate`.
     pub object: OrganizationCertificateObject,
@@ -284,8 +378,27 @@ pub struct OrganizationCertificate {
     /// Whether the certificate is currently active at the organization level.
     pub active: bool,
 }
+impl OrganizationCertificate {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: i64,
+        certificate_details: OrganizationCertificateDetails,
+        active: bool,
+    ) -> Self {
+        Self {
+            object: Default::default(),
+            id: id.into(),
+            name: None,
+            created_at,
+            certificate_details,
+            active,
+        }
+    }
+}
 /// The constant `organization.certificate.activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OrganizationCertificateActivation {
     /// `organization.certificate.activation`
     #[default]
@@ -312,14 +425,25 @@ runtime::string_enum!(OrganizationCertificateActivation);
 /// The certificates activated at the organization level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationCertificateActivationResponse {
     /// The organization certificate activation result type.
     pub object: OrganizationCertificateActivation,
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationCertificate>,
 }
+impl OrganizationCertificateActivationResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(data: impl IntoIterator<Item = OrganizationCertificate>) -> Self {
+        Self {
+            object: Default::default(),
+            data: data.into_iter().collect(),
+        }
+    }
+}
 /// The constant `organization.certificate.deactivation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OrganizationCertificateDeactivation {
     /// `organization.certificate.deactivation`
     #[default]
@@ -346,15 +470,26 @@ runtime::string_enum!(OrganizationCertificateDeactivation);
 /// The certificates deactivated at the organization level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationCertificateDeactivationResponse {
     /// The organization certificate deactivation result type.
     pub object: OrganizationCertificateDeactivation,
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationCertificate>,
 }
+impl OrganizationCertificateDeactivationResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(data: impl IntoIterator<Item = OrganizationCertificate>) -> Self {
+        Self {
+            object: Default::default(),
+            data: data.into_iter().collect(),
+        }
+    }
+}
 /// The `certificate_details` property of `OrganizationCertificate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
     #[cfg_attr(
@@ -371,6 +506,7 @@ pub struct OrganizationCertificateDetails {
 }
 /// The constant `organization.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OrganizationCertificateObject {
     /// `organization.certificate`
     #[default]
@@ -397,6 +533,7 @@ runtime::string_enum!(OrganizationCertificateObject);
 /// Represents an individual certificate configured at the project level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationProjectCertificate {
     /// The object type, which is always `organization.project.certificate`.
     pub object: OrganizationProjectCertificateObject,
@@ -411,8 +548,27 @@ pub struct OrganizationProjectCertificate {
     /// Whether the certificate is currently active at the project level.
     pub active: bool,
 }
+impl OrganizationProjectCertificate {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: i64,
+        certificate_details: OrganizationProjectCertificateDetails,
+        active: bool,
+    ) -> Self {
+        Self {
+            object: Default::default(),
+            id: id.into(),
+            name: None,
+            created_at,
+            certificate_details,
+            active,
+        }
+    }
+}
 /// The constant `organization.project.certificate.activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OrganizationProjectCertificateActivation {
     /// `organization.project.certificate.activation`
     #[default]
@@ -439,14 +595,25 @@ runtime::string_enum!(OrganizationProjectCertificateActivation);
 /// The certificates activated at the project level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationProjectCertificateActivationResponse {
     /// The project certificate activation result type.
     pub object: OrganizationProjectCertificateActivation,
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationProjectCertificate>,
 }
+impl OrganizationProjectCertificateActivationResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(data: impl IntoIterator<Item = OrganizationProjectCertificate>) -> Self {
+        Self {
+            object: Default::default(),
+            data: data.into_iter().collect(),
+        }
+    }
+}
 /// The constant `organization.project.certificate.deactivation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OrganizationProjectCertificateDeactivation {
     /// `organization.project.certificate.deactivation`
     #[default]
@@ -473,15 +640,26 @@ runtime::string_enum!(OrganizationProjectCertificateDeactivation);
 /// The certificates deactivated at the project level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationProjectCertificateDeactivationResponse {
     /// The project certificate deactivation result type.
     pub object: OrganizationProjectCertificateDeactivation,
     /// The certificates, as configured after the call.
     pub data: Vec<OrganizationProjectCertificate>,
 }
+impl OrganizationProjectCertificateDeactivationResponse {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(data: impl IntoIterator<Item = OrganizationProjectCertificate>) -> Self {
+        Self {
+            object: Default::default(),
+            data: data.into_iter().collect(),
+        }
+    }
+}
 /// The `certificate_details` property of `OrganizationProjectCertificate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(any(test, feature = "serde-both"), derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct OrganizationProjectCertificateDetails {
     /// The Unix timestamp (in seconds) of when the certificate becomes valid.
     #[cfg_attr(
@@ -498,6 +676,7 @@ pub struct OrganizationProjectCertificateDetails {
 }
 /// The constant `organization.project.certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OrganizationProjectCertificateObject {
     /// `organization.project.certificate`
     #[default]
@@ -525,18 +704,37 @@ impl OrganizationProjectCertificateObject {
 runtime::string_enum!(OrganizationProjectCertificateObject);
 /// The certificates to activate or deactivate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ToggleCertificatesRequest {
     /// The IDs of the certificates, 1 to 10 of them.
     ///
     /// Holds 1 to 10 items.
     pub certificate_ids: Vec<String>,
 }
+impl ToggleCertificatesRequest {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(certificate_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            certificate_ids: certificate_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
 /// The certificate to upload.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadCertificateRequest {
     /// An optional name for the certificate
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The certificate content in PEM format
     pub certificate: String,
+}
+impl UploadCertificateRequest {
+    /// From its required fields; the others are `None` or their only value.
+    pub fn new(certificate: impl Into<String>) -> Self {
+        Self {
+            name: None,
+            certificate: certificate.into(),
+        }
+    }
 }

@@ -52,10 +52,16 @@ fn a_signed_delivery_is_a_typed_event() {
     let Ok(Event::BatchFailed(failed)) = event else {
         panic!("{event:?}")
     };
-    assert_eq!((failed.id.as_str(), failed.data.id.as_str()), ("evt_2", "batch_2"));
+    assert_eq!(
+        (failed.id.as_str(), failed.data.id.as_str()),
+        ("evt_2", "batch_2")
+    );
     let expired = br#"{"id":"evt_3","type":"batch.expired"}"#;
     let event = webhooks::unwrap(expired, delivery(&[SECRET], now(), expired), SECRET);
-    assert!(matches!(event, Ok(Event::BatchExpired(ref e)) if e.id == "evt_3"), "{event:?}");
+    assert!(
+        matches!(event, Ok(Event::BatchExpired(ref e)) if e.id == "evt_3"),
+        "{event:?}"
+    );
 }
 
 #[test]
@@ -133,14 +139,21 @@ fn each_way_a_delivery_can_be_wrong_has_its_error() {
         Err(WebhookError::MissingHeader("webhook-signature"))
     );
     assert_eq!(
-        webhooks::unwrap(COMPLETED, delivery(&[SECRET], now(), COMPLETED), "whsec_not base64!"),
+        webhooks::unwrap(
+            COMPLETED,
+            delivery(&[SECRET], now(), COMPLETED),
+            "whsec_not base64!"
+        ),
         Err(WebhookError::InvalidSecret)
     );
     // Signed, but not an event: not JSON, no `type`, or a known type that does not match
     // its schema.
     for (body, expected) in [
         (&b"not json"[..], "expected ident"),
-        (&br#"{"id":"evt_5"}"#[..], "no string `type` field: not an event"),
+        (
+            &br#"{"id":"evt_5"}"#[..],
+            "no string `type` field: not an event",
+        ),
         (
             &br#"{"id":"evt_6","type":"batch.completed"}"#[..],
             "a `batch.completed` event: ",
