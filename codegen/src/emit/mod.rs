@@ -243,8 +243,8 @@ fn module_root(api: &Api) -> TokenStream {
             ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
             HeaderMap, NoErrorBody, Page, RequestOptions, Result, StatusCode,
         };
-        #item_stream
         #token_types
+        #item_stream
 
         /// What the runtime needs to know about this API.
         const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {

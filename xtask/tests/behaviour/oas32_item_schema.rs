@@ -12,7 +12,6 @@ async fn serve(route: &str, media: &str, body: &'static str) -> (MockServer, api
         .mount(&server)
         .await;
     let client = api::Client::builder()
-        .api_key("test")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -67,7 +66,6 @@ async fn event_data_items_stop_at_done_and_a_bad_one_is_an_error() {
         .mount(&server)
         .await;
     let client = api::Client::builder()
-        .api_key("test")
         .base_url(server.uri())
         .build()
         .unwrap();

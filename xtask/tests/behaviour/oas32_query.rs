@@ -15,7 +15,6 @@ async fn query_is_sent_with_its_method_and_body() {
         .mount(&server)
         .await;
     let client = api::Client::builder()
-        .api_key("test")
         .base_url(server.uri())
         .build()
         .unwrap();

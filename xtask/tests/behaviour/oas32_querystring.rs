@@ -10,7 +10,6 @@ async fn client_and_server() -> (MockServer, api::Client) {
         .mount(&server)
         .await;
     let client = api::Client::builder()
-        .api_key("test")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -25,11 +24,9 @@ async fn last_query(server: &MockServer) -> Option<String> {
 #[tokio::test]
 async fn a_form_object_is_the_query_string() {
     let (server, client) = client_and_server().await;
-    let filter = api::models::SearchFilter {
-        q: Some("red & blue".into()),
-        tags: Some(vec!["a".into(), "b".into()]),
-        ..Default::default()
-    };
+    let mut filter = api::models::SearchFilter::default();
+    filter.q = Some("red & blue".into());
+    filter.tags = Some(vec!["a".into(), "b".into()]);
     client.search(filter).send().await.unwrap();
     assert_eq!(
         last_query(&server).await.as_deref(),
@@ -54,14 +51,10 @@ async fn json_is_the_query_string_as_json_text() {
         .mount(&server)
         .await;
     let client = api::Client::builder()
-        .api_key("test")
         .base_url(server.uri())
         .build()
         .unwrap();
-    let query = api::models::GraphQuery {
-        select: vec!["id".into()],
-        limit: None,
-    };
+    let query = api::models::GraphQuery::new(["id"]);
     client.query_graph().query(query).send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let query = requests[0].url.query().unwrap();
