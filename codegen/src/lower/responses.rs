@@ -204,8 +204,23 @@ impl<'a> Cx<'a> {
         let mut schemas: Vec<(String, &'a ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
         for (code, response) in errors {
             let at = pointer.join("responses").join(&code);
-            let Some((response, at)) = self.resolve(response, &at) else {
-                continue;
+            // An error response only types the error: one that cannot be read leaves it
+            // untyped, with a note, rather than refusing an operation that sends fine.
+            let (response, at) = match super::refs::peek(self.spec, response, &at) {
+                Ok(found) => found,
+                Err(broken) => {
+                    let why = match broken {
+                        super::refs::Broken::Cycle(r) => format!("`$ref: {r}` is part of a cycle"),
+                        super::refs::Broken::Dangling(r) => {
+                            format!("`$ref: {r}` names no response under #/components/responses")
+                        }
+                    };
+                    self.note(
+                        &at,
+                        format!("{why}; the error body of this status is not typed"),
+                    );
+                    continue;
+                }
             };
             let Some((media, media_type)) = json_media(&response.content) else {
                 continue;
