@@ -5,7 +5,9 @@
 
 use std::path::Path;
 use std::process::Command;
-use xtask::{Outcome, Run, parse_codegen_args, workspace_root};
+use xtask::workspace_root;
+
+mod support;
 
 /// Generates the crate of `fixture`, adds the test program and its dev-dependencies, and
 /// runs `cargo test` in it with `env` set.
@@ -15,24 +17,7 @@ fn run_fixture_tests(fixture: &str, env: &[(&str, &str)]) {
     let _ = std::fs::remove_dir_all(&dir);
     let spec = root.join(format!("codegen/tests/fixtures/auth_{fixture}.yaml"));
     let name = format!("auth-{}", fixture.replace('_', "-"));
-    let args: Vec<String> = [
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-        "--name",
-        &name,
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    match Run::new(&root, parse_codegen_args(&args).unwrap())
-        .unwrap()
-        .execute(None)
-    {
-        Outcome::Written { .. } => {}
-        other => panic!("{fixture}: {other:?}"),
-    }
+    support::generate_crate(&root, &spec, &dir, &name);
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let manifest = dir.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).unwrap();

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use xtask::{Outcome, Run, parse_codegen_args, workspace_root};
+use xtask::workspace_root;
+
+mod support;
 
 /// The dependencies the test files use, as the workspace pins them.
 const DEV_DEPENDENCIES: &str = r#"
@@ -35,24 +37,7 @@ fn generated_crates_behave() {
         let spec = root.join(format!("codegen/tests/fixtures/{fixture}.yaml"));
         let dir = out.join(&fixture);
         let name = format!("behaviour-{}", fixture.replace('_', "-"));
-        let args: Vec<String> = [
-            "--spec",
-            spec.to_str().unwrap(),
-            "--out",
-            dir.to_str().unwrap(),
-            "--name",
-            &name,
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-        match Run::new(&root, parse_codegen_args(&args).unwrap())
-            .unwrap()
-            .execute(None)
-        {
-            Outcome::Written { .. } => {}
-            other => panic!("{}: {other:?}", spec.display()),
-        }
+        support::generate_crate(&root, &spec, &dir, &name);
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         let manifest = dir.join("Cargo.toml");
         let mut text = std::fs::read_to_string(&manifest).unwrap();
