@@ -36,6 +36,10 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The runtime's optional cargo features the generated code needs (`multipart`), sorted.
     pub runtime_features: Vec<String>,
+    /// The runtime's names the crate re-exports at its root, sorted: what every client
+    /// needs (`Error`, `Page`, `RequestOptions` …), plus `ItemStream` when an operation
+    /// streams items and `TokenSource`/`ClientCredentials` when a scheme takes tokens.
+    pub runtime_reexports: Vec<String>,
     /// The crate's own cargo features: one per group of operations (empty for an API too
     /// small to split), each with the operations it enables.
     pub features: Vec<Feature>,

@@ -204,9 +204,6 @@ fn module_root(api: &Api) -> TokenStream {
             }
         }
     });
-    let token_types = security
-        .token_types
-        .then(|| quote!(pub use #runtime::{ClientCredentials, TokenSource};));
     let credentials_doc = &security.credentials_doc;
     let operations = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let title = &api.title;
@@ -221,11 +218,10 @@ fn module_root(api: &Api) -> TokenStream {
             pub mod webhooks;
         }
     });
-    let item_stream = api
-        .operations
+    let reexports = api
+        .runtime_reexports
         .iter()
-        .any(|op| matches!(op.response.kind, crate::ir::ResponseKind::Items { .. }))
-        .then(|| quote!(pub use #runtime::ItemStream;));
+        .map(|name| format_ident!("{name}"));
     quote! {
         #doc
 
@@ -239,12 +235,7 @@ fn module_root(api: &Api) -> TokenStream {
         mod spec_examples;
         #webhooks
 
-        pub use #runtime::{
-            ApiError, ApiErrorBody, ApiResponse, BoxFuture, ByteStream, Bytes, Error, FileUpload,
-            HeaderMap, NoErrorBody, Page, RequestOptions, Result, StatusCode,
-        };
-        #token_types
-        #item_stream
+        pub use #runtime::{#(#reexports),*};
 
         /// What the runtime needs to know about this API.
         const API: #runtime::__private::ApiInfo = #runtime::__private::ApiInfo {

@@ -115,6 +115,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
     );
     let (security, base_url_env) = security::decide(spec, config, &mut operations, &mut notes);
     let runtime_features = runtime_features(&operations);
+    let runtime_reexports = runtime_reexports(&operations, &security);
     let standalone = config.standalone.as_ref().map(|s| manifest(spec, s));
     notes.sort();
     notes.dedup();
@@ -138,6 +139,7 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Lowered, Error> {
             resources,
             examples,
             runtime_features,
+            runtime_reexports,
             features,
             serde_feature: features::SERDE_FEATURE.to_owned(),
             other_types_feature,
@@ -185,6 +187,47 @@ fn runtime_features(operations: &[Operation]) -> Vec<String> {
         .then(|| "multipart".to_owned())
         .into_iter()
         .collect()
+}
+
+/// The runtime's names every generated crate re-exports at its root.
+const ROOT_REEXPORTS: &[&str] = &[
+    "ApiError",
+    "ApiErrorBody",
+    "ApiResponse",
+    "BoxFuture",
+    "ByteStream",
+    "Bytes",
+    "Error",
+    "FileUpload",
+    "HeaderMap",
+    "NoErrorBody",
+    "Page",
+    "RequestOptions",
+    "Result",
+    "StatusCode",
+];
+
+/// The runtime's names the crate re-exports: [`ROOT_REEXPORTS`], the item stream type when
+/// an operation returns one, the token types when a scheme takes tokens.
+fn runtime_reexports(operations: &[Operation], security: &crate::ir::Security) -> Vec<String> {
+    let items = operations
+        .iter()
+        .any(|op| matches!(op.response.kind, crate::ir::ResponseKind::Items { .. }));
+    let mut names: Vec<String> = ROOT_REEXPORTS
+        .iter()
+        .copied()
+        .chain(items.then_some("ItemStream"))
+        .chain(
+            security
+                .token_types
+                .then_some(["ClientCredentials", "TokenSource"])
+                .into_iter()
+                .flatten(),
+        )
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names
 }
 
 /// The lines that open every generated file. The client in this repository is written from
