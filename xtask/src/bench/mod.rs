@@ -190,7 +190,7 @@ fn run_rows(b: &Bench) -> Result<(), String> {
         "load average (1 min): {} at the start, {load_end} at the end",
         b.machine.load
     );
-    let doc = document(&b.machine, &load_end, "cargo xtask bench", &table, &notes);
+    let doc = document(&b.machine, &load_end, "cargo xtask bench", &rows, &notes);
     write(&b.root.join("BENCHMARKS.md"), &doc)?;
     println!("wrote BENCHMARKS.md");
     Ok(())

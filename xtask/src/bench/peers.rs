@@ -79,8 +79,9 @@ uuid = { version = "1.0", features = ["serde", "v4"] }
 [workspace]
 "#;
 
-/// The union of the `REQUIRED_DEPS.toml` that openapi-to-rust 0.23 writes for spec/ and
-/// for the whole OpenAI spec, so that both crates share one dependency set.
+/// The union of the `REQUIRED_DEPS.toml` that openapi-to-rust 0.23 writes for spec/, the
+/// whole OpenAI spec, GitHub's and Stripe's (`serde_urlencoded`, for its form bodies), so
+/// that every crate it generates here shares one dependency set.
 const OPENAPI_TO_RUST_MANIFEST: &str = r#"
 [dependencies]
 bytes = { version = "1", features = ["serde"] }
@@ -91,6 +92,7 @@ reqwest-middleware = { version = "0.5", features = ["multipart", "query"] }
 reqwest-tracing = "0.7"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+serde_urlencoded = "0.7"
 thiserror = "2"
 url = { version = "2", features = ["serde"] }
 
