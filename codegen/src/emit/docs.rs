@@ -38,6 +38,9 @@ pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
 
 /// Rewrites markdown so that rustdoc renders it without running or warning about it.
 pub(crate) fn sanitize(text: &str) -> String {
+    // Every line end becomes LF: a carriage return left in a doc comment does not compile.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.as_str();
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence: Option<String> = None;
     let mut in_indented = false;
@@ -205,5 +208,12 @@ mod tests {
         check("see https://example.com/x.", "see <https://example.com/x>.");
         check("back\\slash", "back\\\\slash");
         check("odd ` tick", "odd \\` tick");
+    }
+
+    #[test]
+    fn carriage_returns_become_line_feeds() {
+        check("a\r\nb", "a\nb");
+        check("a\rb", "a\nb");
+        check("a\n\rb", "a\n\nb");
     }
 }
