@@ -32,6 +32,9 @@ pub const CORPUS_MD: &str = "CORPUS.md";
 pub const DEFAULT_JOBS: usize = 2;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 300;
 pub const DEFAULT_CHECK_TIMEOUT_SECS: u64 = 1800;
+/// Operations plus types from which a generated crate is checked with no other check
+/// running beside it (loket.nl, AWS EC2 and Microsoft Graph's two documents in the corpus).
+const CHECK_ALONE_SIZE: usize = 10_000;
 /// How many of the slowest documents CORPUS.md lists.
 const SLOWEST: usize = 20;
 /// Progress is printed every this many documents (and for each one not generated).
@@ -1750,7 +1753,7 @@ fn check_crates(
     for r in by_size {
         match cached_check(&checks_dir, &r.id, &r.digest) {
             Some(c) => checks.push(c),
-            None => todo.push((r.id.clone(), r.digest.clone())),
+            None => todo.push((r.id.clone(), r.digest.clone(), r.operations + r.types)),
         }
     }
     println!(
@@ -1765,10 +1768,13 @@ fn check_crates(
     let total = todo.len();
     let todo = Arc::new(todo);
     let next = Arc::new(AtomicUsize::new(0));
+    // A large crate is checked alone: two of them at once (Microsoft Graph's) outgrow the
+    // memory of a 24 GB machine.
+    let alone = Arc::new(std::sync::RwLock::new(()));
     let (tx, rx) = mpsc::channel::<Check>();
     let mut workers = Vec::new();
     for worker in 0..args.jobs.min(total) {
-        let (todo, next, tx) = (todo.clone(), next.clone(), tx.clone());
+        let (todo, next, tx, alone) = (todo.clone(), next.clone(), tx.clone(), alone.clone());
         let target = work.join("check-target").join(worker.to_string());
         let logs = work.join("logs");
         let (out_root, checks_dir, lock) =
@@ -1782,10 +1788,15 @@ fn check_crates(
                     break;
                 }
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((id, digest)) = todo.get(i) else {
+                let Some((id, digest, size)) = todo.get(i) else {
                     break;
                 };
                 let dir = out_root.join(dir_name(id));
+                let (_alone, _shared) = if *size >= CHECK_ALONE_SIZE {
+                    (Some(alone.write()), None)
+                } else {
+                    (None, Some(alone.read()))
+                };
                 let check = check_one(&dir, &lock, &target, &logs, worker, id, digest, timeout);
                 if check.is_verdict() {
                     let _ = std::fs::write(cache_path(&checks_dir, id), check.to_cache());
