@@ -50,11 +50,14 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--config FILE] [--out DIR]
   --path-prefix P     only operations whose path starts with P (repeatable)
   --operation ID      only the operation with this operationId (repeatable)
 
-usage: cargo xtask bench [--smoke]
+usage: cargo xtask bench [--smoke | --rewrite]
 
   (no options)        run every benchmark (release, against the peers; minutes) and
                       rewrite BENCHMARKS.md
   --smoke             run every benchmark once, without peers; rewrite nothing
+  --rewrite           measure nothing: write BENCHMARKS.md again from its own table and
+                      notes, with the current explanations (what the rows mean, why a
+                      goal is missed)
 
 usage: cargo xtask corpus [--jobs N] [--timeout SECS] [--only SUBSTRING]...
                           [--check-crates N|all] [--check-timeout SECS]

@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// One line of the table, under the name of its row (`xtask::BENCH_ROWS`).
+#[derive(Clone)]
 pub(super) struct Row {
     pub(super) what: String,
     pub(super) measured: String,
@@ -200,6 +201,86 @@ pub(super) fn document(
     doc
 }
 
+/// BENCHMARKS.md written again from its own table and notes, measuring nothing: for when
+/// the explanations (what the rows mean, why a goal is missed) change between runs. The
+/// header (date, machine, command), the table and the notes stay as the last run wrote
+/// them.
+pub(super) fn rewrite(doc: &str) -> Result<String, String> {
+    let start = doc
+        .find("\n| row | what |")
+        .ok_or("BENCHMARKS.md has no table to rewrite from; run `cargo xtask bench`")?
+        + 1;
+    let rest = &doc[start..];
+    let table_end = rest.find("\n\n").map_or(rest.len(), |i| i + 1);
+    let after = &rest[table_end..];
+    let notes_end = after.find("\n## ").unwrap_or(after.len());
+    let (old_table, notes) = (&rest[..table_end], after[..notes_end].trim_end());
+    let mut rows = Vec::new();
+    for line in old_table.lines().skip(2) {
+        let cells = split_cells(line);
+        let [name, what, measured, ratio, goal, met] = cells.as_slice() else {
+            return Err(format!("BENCHMARKS.md: not a row of six cells: {line}"));
+        };
+        rows.push((
+            name.clone(),
+            Row {
+                what: what.clone(),
+                measured: measured.clone(),
+                ratio: ratio.clone(),
+                goal: goal.clone(),
+                met: met.clone(),
+            },
+        ));
+    }
+    // A build row of a crate that was only checked (the corpus documents) said "ours did
+    // not build" before such rows were left out; leave it out here too.
+    let checked = |what: &str| {
+        rows.iter().any(|(_, r): &(String, Row)| {
+            r.what
+                .strip_prefix("clean cargo check, ")
+                .is_some_and(|w| w.starts_with(what))
+                && r.measured.starts_with("ours ")
+                && !r.measured.starts_with("ours fails")
+        })
+    };
+    let rows: Vec<(&str, Row)> = rows
+        .iter()
+        .filter(|(_, r)| {
+            !(r.measured == "ours did not build"
+                && r.what
+                    .strip_prefix("clean cargo build, ")
+                    .is_some_and(checked))
+        })
+        .map(|(n, r)| (n.as_str(), r.clone()))
+        .collect();
+    let table = table(&rows);
+    let mut out = String::from(&doc[..start]);
+    out.push_str(&table);
+    out.push_str(notes);
+    out.push('\n');
+    out.push_str(&not_met(&rows));
+    out.push_str(WHAT_ROWS_MEAN);
+    Ok(out)
+}
+
+/// The cells of a table line, split at `|` except where escaped as `\|`.
+fn split_cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut cells = vec![String::new()];
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                chars.next();
+                cells.last_mut().unwrap().push_str("\\|");
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells.into_iter().map(|c| c.trim().to_owned()).collect()
+}
+
 /// The section that lists each row whose goal this run missed, by how much, and why (what
 /// [`WHY_NOT_MET`] knows of its kind of row).
 fn not_met(rows: &[(&str, Row)]) -> String {
@@ -389,6 +470,52 @@ mod tests {
         assert!(text.contains("*unexplained row*: No cause has been written down"));
         let all_met = not_met(&rows[1..2]);
         assert!(all_met.contains("Every goal was met in this run."));
+    }
+
+    #[test]
+    fn rewrite_keeps_the_table_and_notes_and_renews_the_prose() {
+        let rows = [
+            ("parse vs generate", row("OpenAI spec, JSON", "not met")),
+            ("scaling", row("a \\| b", "met")),
+        ];
+        let old = format!(
+            "# Benchmarks\n\nheader line\n\n{}\n- a note\n\n## Old prose\n\nstale\n",
+            table(&rows)
+        );
+        let new = rewrite(&old).unwrap();
+        assert!(new.starts_with("# Benchmarks\n\nheader line\n\n"), "{new}");
+        assert!(new.contains(&table(&rows)), "{new}");
+        assert!(new.contains("- a note\n"), "{new}");
+        assert!(!new.contains("stale"), "{new}");
+        assert!(new.contains("## Goals not met, and why"), "{new}");
+        assert!(new.contains("## What each row means"), "{new}");
+        // Rewriting twice changes nothing.
+        assert_eq!(rewrite(&new).unwrap(), new);
+        assert!(rewrite("# Benchmarks\n\nno table\n").is_err());
+    }
+
+    #[test]
+    fn rewrite_leaves_out_build_rows_of_crates_that_were_only_checked() {
+        let cost = |what: &str, measured: &str| Row {
+            measured: measured.to_owned(),
+            ..row(what, "not met")
+        };
+        let rows = [
+            (
+                "whole",
+                cost("clean cargo check, A (wall / peak RSS)", "ours 1 s / 2 MB"),
+            ),
+            ("whole", cost("clean cargo build, A", "ours did not build")),
+            (
+                "whole",
+                cost("clean cargo check, B (wall / peak RSS)", "ours fails: `x`"),
+            ),
+            ("whole", cost("clean cargo build, B", "ours did not build")),
+        ];
+        let old = format!("# Benchmarks\n\n{}\n## Old\n", table(&rows));
+        let new = rewrite(&old).unwrap();
+        assert!(!new.contains("| clean cargo build, A |"), "{new}");
+        assert!(new.contains("| clean cargo build, B |"), "{new}");
     }
 
     #[test]

@@ -44,18 +44,26 @@ pub fn main(args: &[String]) -> ExitCode {
         return measure_child(&args[1..]);
     }
     let mut smoke = false;
+    let mut rewrite = false;
     for arg in args {
         match arg.as_str() {
             "--smoke" => smoke = true,
+            "--rewrite" => rewrite = true,
             other => {
                 eprintln!(
-                    "error: unknown argument `{other}`\n\nusage: cargo xtask bench [--smoke]"
+                    "error: unknown argument `{other}`\n\nusage: cargo xtask bench [--smoke | --rewrite]"
                 );
                 return ExitCode::from(2);
             }
         }
     }
-    match run(&xtask::workspace_root(), smoke) {
+    let root = xtask::workspace_root();
+    let result = if rewrite {
+        rewrite_document(&root)
+    } else {
+        run(&root, smoke)
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -101,6 +109,18 @@ impl Bench {
     fn build_dir(&self) -> PathBuf {
         self.bench_dir.join("build")
     }
+}
+
+/// `--rewrite`: BENCHMARKS.md written again from its own table, measuring nothing.
+fn rewrite_document(root: &Path) -> Result<(), String> {
+    let path = root.join("BENCHMARKS.md");
+    let doc = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    write(&path, &format::rewrite(&doc)?)?;
+    println!(
+        "rewrote {} from its own table (nothing measured)",
+        path.display()
+    );
+    Ok(())
 }
 
 fn run(root: &Path, smoke: bool) -> Result<(), String> {
